@@ -1,0 +1,363 @@
+// SQLite schema of the local replica. Its Postgres twin is ./pg.ts; db/schema.parity.test.ts proves
+// both define the same synced tables and columns. Timestamps are ISO-8601 UTC text, JSON is text.
+import { sql } from 'drizzle-orm';
+import { index, integer, real, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
+
+const ts = (name: string) => text(name);
+const createdAt = () => ts('created_at').notNull().default(sql`(strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))`);
+const updatedAt = () => ts('updated_at').notNull().default(sql`(strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))`);
+const hlcColumns = () => ({
+  hlc: text('hlc').notNull().default(''),
+  fieldHlcs: text('field_hlcs', { mode: 'json' }).$type<Record<string, string>>().notNull().default(sql`'{}'`),
+});
+
+export const brokerages = sqliteTable('brokerages', {
+  id: text('id').primaryKey(),
+  name: text('name').notNull(),
+  postalAddress: text('postal_address').notNull().default(''),
+  settings: text('settings', { mode: 'json' }).$type<Record<string, unknown>>().notNull().default(sql`'{}'`),
+  createdAt: createdAt(),
+  updatedAt: updatedAt(),
+  deactivatedAt: ts('deactivated_at'),
+});
+
+export const users = sqliteTable(
+  'users',
+  {
+    id: text('id').primaryKey(),
+    // Null only for platform admins, who belong to no brokerage.
+    brokerageId: text('brokerage_id').references(() => brokerages.id),
+    email: text('email').notNull(),
+    name: text('name').notNull(),
+    role: text('role').notNull(),
+    territories: text('territories', { mode: 'json' }).$type<string[]>().notNull().default(sql`'[]'`),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+    deactivatedAt: ts('deactivated_at'),
+  },
+  (t) => [uniqueIndex('users_email_uq').on(t.email), index('users_brokerage_idx').on(t.brokerageId)],
+);
+
+export const devices = sqliteTable(
+  'devices',
+  {
+    id: text('id').primaryKey(),
+    brokerageId: text('brokerage_id').references(() => brokerages.id),
+    userId: text('user_id')
+      .notNull()
+      .references(() => users.id),
+    name: text('name').notNull(),
+    platform: text('platform').notNull().default(''),
+    appVersion: text('app_version').notNull().default(''),
+    createdAt: createdAt(),
+    lastSeenAt: ts('last_seen_at'),
+    revokedAt: ts('revoked_at'),
+  },
+  (t) => [index('devices_user_idx').on(t.userId)],
+);
+
+export const contacts = sqliteTable(
+  'contacts',
+  {
+    id: text('id').primaryKey(),
+    brokerageId: text('brokerage_id')
+      .notNull()
+      .references(() => brokerages.id),
+    assignedAgentId: text('assigned_agent_id').references(() => users.id),
+    externalId: text('external_id'),
+    firstName: text('first_name').notNull().default(''),
+    lastName: text('last_name').notNull().default(''),
+    email: text('email'),
+    phone: text('phone'),
+    stage: text('stage').notNull().default('lead'),
+    tags: text('tags', { mode: 'json' }).$type<string[]>().notNull().default(sql`'[]'`),
+    source: text('source'),
+    zipcode: text('zipcode'),
+    householdSize: integer('household_size'),
+    ageBand: text('age_band'),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+    deletedAt: ts('deleted_at'),
+    ...hlcColumns(),
+  },
+  (t) => [
+    index('contacts_brokerage_agent_idx').on(t.brokerageId, t.assignedAgentId),
+    index('contacts_email_idx').on(t.brokerageId, t.email),
+  ],
+);
+
+export const properties = sqliteTable(
+  'properties',
+  {
+    id: text('id').primaryKey(),
+    brokerageId: text('brokerage_id')
+      .notNull()
+      .references(() => brokerages.id),
+    contactId: text('contact_id').references(() => contacts.id),
+    parcelId: text('parcel_id'),
+    address: text('address').notNull().default(''),
+    zipcode: text('zipcode'),
+    lat: real('lat'),
+    lng: real('lng'),
+    bedrooms: integer('bedrooms'),
+    bathrooms: real('bathrooms'),
+    sqftLiving: integer('sqft_living'),
+    sqftLot: integer('sqft_lot'),
+    floors: real('floors'),
+    waterfront: integer('waterfront', { mode: 'boolean' }).notNull().default(false),
+    view: integer('view'),
+    condition: integer('condition'),
+    grade: integer('grade'),
+    yrBuilt: integer('yr_built'),
+    yrRenovated: integer('yr_renovated'),
+    purchaseDate: text('purchase_date'),
+    purchasePrice: real('purchase_price'),
+    loanOriginal: real('loan_original'),
+    loanRate: real('loan_rate'),
+    loanTermYears: integer('loan_term_years'),
+    estimate: real('estimate'),
+    estimateLow: real('estimate_low'),
+    estimateHigh: real('estimate_high'),
+    estimateConfidence: integer('estimate_confidence'),
+    estimatedAt: ts('estimated_at'),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+    deletedAt: ts('deleted_at'),
+    ...hlcColumns(),
+  },
+  (t) => [index('properties_contact_idx').on(t.contactId), index('properties_brokerage_idx').on(t.brokerageId)],
+);
+
+// Public market data (county sales records): shared by every brokerage, so no brokerage_id.
+export const marketSales = sqliteTable(
+  'market_sales',
+  {
+    id: text('id').primaryKey(),
+    parcelId: text('parcel_id').notNull(),
+    saleDate: text('sale_date').notNull(),
+    price: real('price').notNull(),
+    bedrooms: integer('bedrooms'),
+    bathrooms: real('bathrooms'),
+    sqftLiving: integer('sqft_living'),
+    sqftLot: integer('sqft_lot'),
+    floors: real('floors'),
+    waterfront: integer('waterfront', { mode: 'boolean' }).notNull().default(false),
+    view: integer('view'),
+    condition: integer('condition'),
+    grade: integer('grade'),
+    sqftAbove: integer('sqft_above'),
+    sqftBasement: integer('sqft_basement'),
+    yrBuilt: integer('yr_built'),
+    yrRenovated: integer('yr_renovated'),
+    zipcode: text('zipcode'),
+    lat: real('lat').notNull(),
+    lng: real('lng').notNull(),
+    sqftLiving15: integer('sqft_living15'),
+    sqftLot15: integer('sqft_lot15'),
+    createdAt: createdAt(),
+  },
+  (t) => [index('market_sales_date_idx').on(t.saleDate), index('market_sales_parcel_idx').on(t.parcelId)],
+);
+
+export const events = sqliteTable(
+  'events',
+  {
+    id: text('id').primaryKey(),
+    brokerageId: text('brokerage_id')
+      .notNull()
+      .references(() => brokerages.id),
+    contactId: text('contact_id')
+      .notNull()
+      .references(() => contacts.id),
+    type: text('type').notNull(),
+    occurredAt: ts('occurred_at').notNull(),
+    props: text('props', { mode: 'json' }).$type<Record<string, unknown>>().notNull().default(sql`'{}'`),
+    source: text('source').notNull().default('api'),
+    createdAt: createdAt(),
+  },
+  (t) => [index('events_contact_time_idx').on(t.contactId, t.occurredAt)],
+);
+
+export const alerts = sqliteTable(
+  'alerts',
+  {
+    // Deterministic (contact, type, scoring window) so every device derives the same id.
+    id: text('id').primaryKey(),
+    brokerageId: text('brokerage_id')
+      .notNull()
+      .references(() => brokerages.id),
+    contactId: text('contact_id')
+      .notNull()
+      .references(() => contacts.id),
+    propertyId: text('property_id').references(() => properties.id),
+    type: text('type').notNull(),
+    probability: real('probability').notNull(),
+    priority: text('priority').notNull(),
+    reasons: text('reasons', { mode: 'json' }).$type<unknown[]>().notNull().default(sql`'[]'`),
+    status: text('status').notNull().default('new'),
+    assignedAgentId: text('assigned_agent_id').references(() => users.id),
+    snoozedUntil: ts('snoozed_until'),
+    firstContactedAt: ts('first_contacted_at'),
+    modelVersion: text('model_version').notNull().default(''),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+    ...hlcColumns(),
+  },
+  (t) => [
+    index('alerts_inbox_idx').on(t.brokerageId, t.status, t.priority, t.probability),
+    index('alerts_contact_idx').on(t.contactId),
+  ],
+);
+
+// Append-only: outcomes, notes and activities never conflict.
+export const alertOutcomes = sqliteTable(
+  'alert_outcomes',
+  {
+    id: text('id').primaryKey(),
+    brokerageId: text('brokerage_id')
+      .notNull()
+      .references(() => brokerages.id),
+    alertId: text('alert_id')
+      .notNull()
+      .references(() => alerts.id),
+    contactId: text('contact_id')
+      .notNull()
+      .references(() => contacts.id),
+    outcome: text('outcome').notNull(),
+    note: text('note').notNull().default(''),
+    recordedBy: text('recorded_by').references(() => users.id),
+    occurredAt: ts('occurred_at').notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [index('alert_outcomes_alert_idx').on(t.alertId)],
+);
+
+export const notes = sqliteTable(
+  'notes',
+  {
+    id: text('id').primaryKey(),
+    brokerageId: text('brokerage_id')
+      .notNull()
+      .references(() => brokerages.id),
+    contactId: text('contact_id')
+      .notNull()
+      .references(() => contacts.id),
+    authorId: text('author_id').references(() => users.id),
+    body: text('body').notNull(),
+    createdAt: createdAt(),
+    deletedAt: ts('deleted_at'),
+  },
+  (t) => [index('notes_contact_idx').on(t.contactId)],
+);
+
+export const tasks = sqliteTable(
+  'tasks',
+  {
+    id: text('id').primaryKey(),
+    brokerageId: text('brokerage_id')
+      .notNull()
+      .references(() => brokerages.id),
+    contactId: text('contact_id').references(() => contacts.id),
+    alertId: text('alert_id').references(() => alerts.id),
+    assigneeId: text('assignee_id').references(() => users.id),
+    createdBy: text('created_by').references(() => users.id),
+    title: text('title').notNull(),
+    description: text('description').notNull().default(''),
+    priority: text('priority').notNull().default('normal'),
+    dueAt: ts('due_at'),
+    remindAt: ts('remind_at'),
+    completedAt: ts('completed_at'),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+    deletedAt: ts('deleted_at'),
+    ...hlcColumns(),
+  },
+  (t) => [index('tasks_assignee_due_idx').on(t.assigneeId, t.dueAt)],
+);
+
+export const activities = sqliteTable(
+  'activities',
+  {
+    id: text('id').primaryKey(),
+    brokerageId: text('brokerage_id')
+      .notNull()
+      .references(() => brokerages.id),
+    contactId: text('contact_id')
+      .notNull()
+      .references(() => contacts.id),
+    userId: text('user_id').references(() => users.id),
+    alertId: text('alert_id').references(() => alerts.id),
+    kind: text('kind').notNull(),
+    summary: text('summary').notNull().default(''),
+    occurredAt: ts('occurred_at').notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [index('activities_contact_idx').on(t.contactId, t.occurredAt)],
+);
+
+export const campaigns = sqliteTable('campaigns', {
+  id: text('id').primaryKey(),
+  brokerageId: text('brokerage_id')
+    .notNull()
+    .references(() => brokerages.id),
+  ownerId: text('owner_id').references(() => users.id),
+  name: text('name').notNull(),
+  subject: text('subject').notNull().default(''),
+  body: text('body').notNull().default(''),
+  segment: text('segment', { mode: 'json' }).$type<Record<string, unknown>>().notNull().default(sql`'{}'`),
+  schedule: text('schedule', { mode: 'json' }).$type<Record<string, unknown>>().notNull().default(sql`'{}'`),
+  status: text('status').notNull().default('draft'),
+  createdAt: createdAt(),
+  updatedAt: updatedAt(),
+  deletedAt: ts('deleted_at'),
+  ...hlcColumns(),
+});
+
+export const campaignSends = sqliteTable(
+  'campaign_sends',
+  {
+    id: text('id').primaryKey(),
+    brokerageId: text('brokerage_id')
+      .notNull()
+      .references(() => brokerages.id),
+    campaignId: text('campaign_id')
+      .notNull()
+      .references(() => campaigns.id),
+    runId: text('run_id').notNull(),
+    contactId: text('contact_id')
+      .notNull()
+      .references(() => contacts.id),
+    email: text('email').notNull(),
+    status: text('status').notNull().default('pending'),
+    error: text('error'),
+    messageId: text('message_id'),
+    sentAt: ts('sent_at'),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [uniqueIndex('campaign_sends_run_contact_uq').on(t.runId, t.contactId)],
+);
+
+export const suppressions = sqliteTable(
+  'suppressions',
+  {
+    id: text('id').primaryKey(),
+    brokerageId: text('brokerage_id')
+      .notNull()
+      .references(() => brokerages.id),
+    email: text('email').notNull(),
+    contactId: text('contact_id').references(() => contacts.id),
+    reason: text('reason').notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex('suppressions_email_uq').on(t.brokerageId, t.email)],
+);
+
+// ---- Client-only tables (never on the server; listed in CLIENT_ONLY_TABLES of the parity test) ----
+
+// Small local settings and the signed-in session's public part (never a secret: those live in the keychain).
+export const localSettings = sqliteTable('local_settings', {
+  key: text('key').primaryKey(),
+  value: text('value', { mode: 'json' }).notNull(),
+  updatedAt: updatedAt(),
+});

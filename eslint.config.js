@@ -1,0 +1,45 @@
+// Lint rules, including the layering rules of docs/architecture (only electron/main imports 'electron';
+// nothing imports the renderer; the renderer imports the IPC contract as types only).
+import js from '@eslint/js';
+import globals from 'globals';
+import tseslint from 'typescript-eslint';
+
+const rendererImport = { group: ['**/renderer/**', 'renderer/**'], message: 'Nothing imports from renderer/.' };
+
+export default tseslint.config(
+  { ignores: ['node_modules/**', 'dist/**', 'db/migrations/**', 'coverage/**', '.data/**', 'bench/results/**'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    languageOptions: { globals: { ...globals.node } },
+    rules: {
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@typescript-eslint/consistent-type-imports': 'error',
+      'no-restricted-syntax': ['error', { selector: 'TSEnumDeclaration', message: 'Use a string-literal union.' }],
+      'no-restricted-imports': [
+        'error',
+        { paths: [{ name: 'electron', message: "Only electron/main may import 'electron'." }], patterns: [rendererImport] },
+      ],
+    },
+  },
+  {
+    files: ['electron/main/**'],
+    rules: { 'no-restricted-imports': ['error', { patterns: [rendererImport] }] },
+  },
+  {
+    files: ['renderer/**', 'sync-server/console/**'],
+    languageOptions: { globals: { ...globals.browser } },
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [{ name: 'electron', message: "Only electron/main may import 'electron'." }],
+          patterns: [
+            { group: ['**/electron/**', '!**/electron/ipc/contract*', '!**/electron/ipc/operations*'], message: 'The renderer sees only the IPC contract.' },
+            { group: ['**/sync-server/**', '**/db/**', '**/models/**'], message: 'The renderer talks to the main process through the IPC contract only.', allowTypeImports: true },
+          ],
+        },
+      ],
+    },
+  },
+);
