@@ -1,0 +1,46 @@
+// The local SQLite replica of one user's scope: opened with WAL (readers never wait for the writer) and
+// migrated on open. Reads and writes here never wait for the network.
+import Database from 'better-sqlite3';
+import { drizzle, type BetterSQLite3Database } from 'drizzle-orm/better-sqlite3';
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { migrateSqlite, type SqliteMigrationResult } from '../../db/migrate/sqlite.ts';
+import * as schema from '../../db/schema/sqlite.ts';
+
+export type LocalDatabase = BetterSQLite3Database<typeof schema>;
+
+export type LocalStore = {
+  file: string;
+  sqlite: Database.Database;
+  db: LocalDatabase;
+  migration: SqliteMigrationResult;
+  close(): void;
+};
+
+/** Where a user's replica lives: one directory per user, so two accounts on a laptop never mix data. */
+export function userDataDir(dataDir: string, userId: string): string {
+  if (!/^[A-Za-z0-9_-]{1,64}$/.test(userId)) throw new Error(`Refusing unsafe user id for a directory name: ${userId}`);
+  return path.join(dataDir, 'users', userId);
+}
+
+export function openLocalStore(file: string): LocalStore {
+  if (file !== ':memory:') mkdirSync(path.dirname(file), { recursive: true });
+  const sqlite = new Database(file);
+  try {
+    sqlite.pragma('journal_mode = WAL');
+    // NORMAL is durable across application crashes in WAL mode; only an OS crash can lose the last commit.
+    sqlite.pragma('synchronous = NORMAL');
+    sqlite.pragma('foreign_keys = OFF'); // replicas receive rows in table order, not dependency order
+    sqlite.pragma('busy_timeout = 5000');
+    const migration = migrateSqlite(sqlite, file);
+    const db = drizzle(sqlite, { schema });
+    return { file, sqlite, db, migration, close: () => sqlite.close() };
+  } catch (error) {
+    sqlite.close();
+    throw error;
+  }
+}
+
+export function openUserStore(dataDir: string, userId: string): LocalStore {
+  return openLocalStore(path.join(userDataDir(dataDir, userId), 'replica.sqlite'));
+}
