@@ -27,6 +27,24 @@ export default tseslint.config(
     rules: { 'no-restricted-imports': ['error', { patterns: [rendererImport] }] },
   },
   {
+    // The sandboxed preload needs contextBridge/ipcRenderer from 'electron' and may load nothing at run
+    // time but operations.ts (it is bundled to one CommonJS file; contract.ts would pull in zod).
+    files: ['electron/preload/**'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            rendererImport,
+            { group: ['**/main/**', '../main/*'], message: 'The preload cannot load main-process code.' },
+            { group: ['**/ipc/*', '!**/ipc/operations*', '!**/ipc/contract*'], message: 'The sandboxed preload bundles only operations.ts (contract.ts as types).' },
+            { group: ['**/ipc/contract*'], message: 'contract.ts pulls in zod; import its types only.', allowTypeImports: true },
+          ],
+        },
+      ],
+    },
+  },
+  {
     files: ['renderer/**', 'sync-server/console/**'],
     languageOptions: { globals: { ...globals.browser } },
     rules: {

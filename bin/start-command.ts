@@ -1,6 +1,6 @@
 // `roi start` (what `npm start` runs): the sync server on embedded Postgres with the demo brokerage, plus
 // the app — Electron where its binary exists, otherwise browser mode (same services, served on loopback).
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -104,11 +104,8 @@ export async function runStartCommand(argv: string[]): Promise<number> {
   const electron = values.browser ? null : findElectronBinary();
   if (electron && (process.platform !== 'linux' || process.env.DISPLAY || process.env.WAYLAND_DISPLAY)) {
     const mainEntry = path.join(ROOT, 'dist', 'electron', 'main', 'index.js');
-    if (!existsSync(mainEntry)) {
-      log('Building the Electron main process…');
-      const { build } = await import('vite');
-      await build({ configFile: path.join(ROOT, 'vite.electron.config.ts'), logLevel: 'warn' });
-    }
+    log('Building the Electron main process…');
+    execFileSync(process.execPath, [path.join(ROOT, 'bin', 'build-electron.mjs')], { stdio: 'inherit' });
     const child = spawn(electron, [mainEntry], { stdio: 'inherit', env: { ...process.env, ROI_SERVER_URL: server.url } });
     log(`Electron started (${((Date.now() - started) / 1000).toFixed(1)} s). Close its window or press Ctrl-C to stop.`);
     await new Promise<void>((resolve) => {

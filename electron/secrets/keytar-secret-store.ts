@@ -1,7 +1,8 @@
 // The OS keychain (macOS Keychain, Windows Credential Vault, libsecret on Linux) through keytar.
+import type * as KeytarModule from 'keytar';
 import { createMemorySecretStore, type SecretStore } from './secret-store.ts';
 
-type Keytar = typeof import('keytar');
+type Keytar = typeof KeytarModule;
 
 export function createKeytarSecretStore(keytar: Keytar, service: string): SecretStore {
   return {
@@ -20,7 +21,9 @@ export type SecretStoreChoice = { store: SecretStore; reason: string | null };
  */
 export async function openSecretStore(service: string): Promise<SecretStoreChoice> {
   try {
-    const keytar = ((await import('keytar')) as unknown as { default?: Keytar }).default ?? ((await import('keytar')) as unknown as Keytar);
+    // keytar is CommonJS: its functions arrive on `default` under ESM interop.
+    const loaded = (await import('keytar')) as unknown as Keytar & { default?: Keytar };
+    const keytar = loaded.default ?? loaded;
     // A round-trip proves the keychain is unlocked and reachable (libsecret needs a running secret service).
     const probe = `probe-${process.pid}`;
     await keytar.setPassword(service, probe, 'ok');
