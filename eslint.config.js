@@ -53,7 +53,7 @@ export default tseslint.config(
         {
           paths: [{ name: 'electron', message: "Only electron/main may import 'electron'." }],
           patterns: [
-            { group: ['**/electron/**', '!**/electron/ipc/contract*', '!**/electron/ipc/operations*'], message: 'The renderer sees only the IPC contract.' },
+            { group: ['**/electron/**', '!**/electron/ipc', '**/electron/ipc/*', '!**/electron/ipc/contract*', '!**/electron/ipc/operations*'], message: 'The renderer sees only the IPC contract.' },
             { group: ['**/sync-server/**', '**/db/**', '**/models/**'], message: 'The renderer talks to the main process through the IPC contract only.', allowTypeImports: true },
           ],
         },

@@ -1,0 +1,20 @@
+import { MantineProvider } from '@mantine/core';
+import type { ReactNode } from 'react';
+import { ApiProvider } from '../shared/api/ApiProvider.tsx';
+import type { RendererApiClient } from '../shared/api/RendererApiClient.ts';
+import { colorSchemeManager, theme } from './theme.ts';
+
+export type AppProvidersProps = {
+  client: RendererApiClient;
+  /** 'test' turns off Mantine's transitions and portals. */
+  env?: 'default' | 'test';
+  children: ReactNode;
+};
+
+export function AppProviders({ client, env = 'default', children }: AppProvidersProps) {
+  return (
+    <MantineProvider theme={theme} colorSchemeManager={colorSchemeManager} defaultColorScheme="auto" env={env}>
+      <ApiProvider client={client}>{children}</ApiProvider>
+    </MantineProvider>
+  );
+}

@@ -1,0 +1,36 @@
+import { describe, expect, it } from 'vitest';
+import { describeSyncStatus } from '../utils/describeSyncStatus.ts';
+
+const NOW = Date.parse('2026-03-01T12:00:00Z');
+const status = { online: true, pendingChanges: 0, failedChanges: 0, lastSyncAt: '2026-03-01T11:58:00Z', error: null };
+
+describe('describeSyncStatus', () => {
+  it('is "Checking sync…" before anything arrived', () => {
+    expect(describeSyncStatus(null, null, NOW)).toMatchObject({ tone: 'unknown', label: 'Checking sync…', lastSync: null });
+  });
+
+  it('names the tone by precedence: error, then offline, then pending, then synced', () => {
+    expect(describeSyncStatus({ ...status, online: false, error: 'boom' }, null, NOW)).toMatchObject({ tone: 'error', label: 'Sync error' });
+    expect(describeSyncStatus({ ...status, online: false, pendingChanges: 1 }, null, NOW)).toMatchObject({
+      tone: 'offline',
+      label: 'Offline · 1 pending',
+    });
+    expect(describeSyncStatus({ ...status, pendingChanges: 12 }, null, NOW)).toMatchObject({ tone: 'pending', label: '12 pending' });
+    expect(describeSyncStatus(status, null, NOW)).toMatchObject({ tone: 'synced', label: 'Synced', lastSync: 'Last synced 2 minutes ago' });
+  });
+
+  it('says "Online", not "Synced", before the first sync', () => {
+    expect(describeSyncStatus({ ...status, lastSyncAt: null }, null, NOW)).toMatchObject({ tone: 'synced', label: 'Online', lastSync: 'Never synced' });
+  });
+
+  it('uses singular and plural in the details', () => {
+    const { details } = describeSyncStatus({ ...status, pendingChanges: 1, failedChanges: 2 }, null, NOW);
+    expect(details).toContain('1 change waiting to sync');
+    expect(details).toContain('2 changes failed to sync');
+  });
+
+  it('copes with a timestamp it cannot read and with clocks slightly ahead', () => {
+    expect(describeSyncStatus({ ...status, lastSyncAt: 'not a date' }, null, NOW).lastSync).toBe('Last synced at an unknown time');
+    expect(describeSyncStatus({ ...status, lastSyncAt: '2026-03-01T12:00:30Z' }, null, NOW).lastSync).toBe('Last synced just now');
+  });
+});

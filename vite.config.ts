@@ -1,0 +1,68 @@
+// Builds the React renderer (renderer/) into dist/renderer, loaded by Electron from app:// and served
+// over http by the browser-mode host. Relative asset URLs (base './') make one build work under both.
+import react from '@vitejs/plugin-react';
+import { fileURLToPath } from 'node:url';
+import { defineConfig, type Plugin } from 'vite';
+
+const fromRoot = (path: string): string => fileURLToPath(new URL(path, import.meta.url));
+
+/**
+ * The built page's own Content-Security-Policy, enforced alongside the header both shells send
+ * (electron/main/security.ts, electron/host): the stricter of the two applies. Only added to builds:
+ * the dev server needs an inline React-refresh preamble and its HMR socket. Mantine writes theme
+ * variables into <style> tags and style attributes, hence 'unsafe-inline' for styles only. connect-src
+ * is 'self' alone (the browser-mode /ipc socket): the renderer never talks to the sync server itself,
+ * and its address is not known at build time anyway.
+ */
+const CONTENT_SECURITY_POLICY = [
+  "default-src 'none'",
+  "script-src 'self'",
+  "style-src 'self' 'unsafe-inline'",
+  "img-src 'self' data:",
+  "font-src 'self' data:",
+  "connect-src 'self'",
+  "base-uri 'none'",
+  "form-action 'none'",
+].join('; ');
+
+const contentSecurityPolicy = (): Plugin => ({
+  name: 'roi-desk:content-security-policy',
+  apply: 'build',
+  transformIndexHtml: () => [
+    { tag: 'meta', attrs: { 'http-equiv': 'Content-Security-Policy', content: CONTENT_SECURITY_POLICY }, injectTo: 'head-prepend' },
+  ],
+});
+
+/**
+ * Where `vite` (the dev server, for hot reload) forwards the page's /ipc socket: the browser-mode host
+ * that `roi start` runs (ROI_APP_PORT, default 7310). The host accepts sockets only from its own
+ * loopback origin, so the proxy presents that origin; the dev server itself listens on localhost only.
+ */
+const DEV_HOST_URL = process.env['ROI_DEV_HOST_URL'] ?? `http://127.0.0.1:${process.env['ROI_APP_PORT'] ?? '7310'}`;
+
+export default defineConfig({
+  root: fromRoot('./renderer'),
+  base: './',
+  plugins: [react(), contentSecurityPolicy()],
+  build: {
+    outDir: fromRoot('./dist/renderer'),
+    emptyOutDir: true,
+    sourcemap: true,
+    rolldownOptions: {
+      output: {
+        // Libraries in their own chunks: they change less often than the app, and no chunk nears the
+        // 500 kB warning. Everything is loaded at start either way (local files, no lazy routes yet).
+        codeSplitting: {
+          groups: [
+            { name: 'react', test: /[\\/]node_modules[\\/](react|react-dom|scheduler)[\\/]/ },
+            { name: 'mantine', test: /[\\/]node_modules[\\/](@mantine|@floating-ui)[\\/]/ },
+            { name: 'vendor', test: /[\\/]node_modules[\\/]/ },
+          ],
+        },
+      },
+    },
+  },
+  server: {
+    proxy: { '/ipc': { target: DEV_HOST_URL, ws: true, rewriteWsOrigin: true } },
+  },
+});
