@@ -16,9 +16,10 @@ export const PG_MIGRATIONS_FOLDER = fileURLToPath(new URL('../migrations/pg/', i
 // with single-bigint advisory locks other tools may take on a shared database.
 const MIGRATION_LOCK = { classId: 7300, objectId: 1 } as const;
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- any schema: the migrator never looks at it
-type AnySchema = Record<string, any>;
-export type MigratablePgDatabase = NodePgDatabase<AnySchema> | PgliteDatabase<AnySchema>;
+/** A drizzle database on either driver, with any schema (the migrator never looks at it). */
+export type MigratablePgDatabase<TSchema extends Record<string, unknown> = Record<string, unknown>> =
+  | NodePgDatabase<TSchema>
+  | PgliteDatabase<TSchema>;
 
 /**
  * Brings the database up to the newest migration. Safe to call on every start and from several
@@ -26,7 +27,7 @@ export type MigratablePgDatabase = NodePgDatabase<AnySchema> | PgliteDatabase<An
  * migrator reads "what is applied" outside its transaction and two concurrent runs would both try
  * to create the same tables. PGlite is a single connection in one process, so no lock is needed.
  */
-export async function migratePostgres(db: MigratablePgDatabase): Promise<void> {
+export async function migratePostgres<TSchema extends Record<string, unknown>>(db: MigratablePgDatabase<TSchema>): Promise<void> {
   const config = { migrationsFolder: PG_MIGRATIONS_FOLDER };
   if (is(db, PgliteDatabase)) {
     await migratePglite(db, config);

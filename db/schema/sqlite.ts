@@ -83,6 +83,9 @@ export const contacts = sqliteTable(
   (t) => [
     index('contacts_brokerage_agent_idx').on(t.brokerageId, t.assignedAgentId),
     index('contacts_email_idx').on(t.brokerageId, t.email),
+    // Only soft-deleted contacts (a few percent): lets list counts subtract their rows without
+    // looking up every live contact.
+    index('contacts_deleted_idx').on(t.id).where(sql`${t.deletedAt} IS NOT NULL`),
   ],
 );
 
@@ -205,6 +208,20 @@ export const alerts = sqliteTable(
   },
   (t) => [
     index('alerts_inbox_idx').on(t.brokerageId, t.status, t.priority, t.probability),
+    // The alert inbox's sort order (priority rank, probability, created_at, id — see
+    // electron/inbox/inbox-query.ts, whose rank expression must stay identical to this one) followed by
+    // its filter columns: pages are read in index order and stop after 50 rows (no sort), keyset cursors
+    // seek straight to their position, and view counts never touch the table.
+    index('alerts_inbox_rank_idx').on(
+      t.brokerageId,
+      sql`(CASE ${t.priority} WHEN 'CRITICAL' THEN 3 WHEN 'HIGH' THEN 2 WHEN 'MEDIUM' THEN 1 WHEN 'LOW' THEN 0 ELSE -1 END)`,
+      t.probability,
+      t.createdAt,
+      t.id,
+      t.status,
+      t.type,
+      t.assignedAgentId,
+    ),
     index('alerts_contact_idx').on(t.contactId),
   ],
 );

@@ -1,0 +1,2 @@
+CREATE INDEX "alerts_inbox_rank_idx" ON "alerts" USING btree ("brokerage_id",(CASE "priority" WHEN 'CRITICAL' THEN 3 WHEN 'HIGH' THEN 2 WHEN 'MEDIUM' THEN 1 WHEN 'LOW' THEN 0 ELSE -1 END),"probability","created_at","id","status","type","assigned_agent_id");--> statement-breakpoint
+CREATE INDEX "contacts_deleted_idx" ON "contacts" USING btree ("id") WHERE "contacts"."deleted_at" IS NOT NULL;

@@ -1,0 +1,190 @@
+// The sync server: one Fastify app over one database (Postgres or embedded PGlite).
+// createSyncServer opens and migrates the database, optionally seeds the demo, and listens.
+import rateLimit from '@fastify/rate-limit';
+import { sql } from 'drizzle-orm';
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import { DEFAULT_AUTH_RATE_LIMITS, registerAuthRoutes, type AuthRateLimits } from './auth/auth-routes.ts';
+import { resolveJwtKey } from './auth/jwt-secret.ts';
+import { installAuth } from './auth/require-auth.ts';
+import { openDatabase, type DatabaseKind, type ServerDatabase } from './database.ts';
+import { seedDemo } from './demo/seed.ts';
+import { ApiError, installErrorHandlers } from './http/errors.ts';
+import { installJsonParser } from './http/json-body.ts';
+import { API_VERSION, SERVER_VERSION } from './version.ts';
+
+export const DEFAULT_HOST = '127.0.0.1';
+export const DEFAULT_PORT = 7300;
+export const DEFAULT_BODY_LIMIT = 1024 * 1024;
+
+/** Pino options accepted for `logger` (redaction of secrets is always added on top). */
+export type LoggerOptions = Exclude<FastifyServerOptions['logger'], boolean | undefined>;
+
+export type SyncServerOptions = {
+  /** postgres://… ; when absent the embedded PGlite in `<dataDir>/pglite` is used. */
+  databaseUrl?: string;
+  /** Folder for the server's own files (the embedded database). Created if missing. */
+  dataDir: string;
+  /** Default 7300; 0 picks a free port (tests). */
+  port?: number;
+  host?: string;
+  /** Load the demo brokerages, people, contacts and market data (idempotent). */
+  demo?: boolean;
+  /** true: JSON logs to stdout at ROI_LOG_LEVEL (default info); false: silent; object: pino options. */
+  logger?: boolean | LoggerOptions;
+  /** Signs access tokens (≥ 32 characters). Default: ROI_JWT_SECRET, else one generated and kept in the database. */
+  jwtSecret?: string;
+  /** Largest accepted request body in bytes (default 1 MiB). */
+  bodyLimit?: number;
+  rateLimits?: Partial<AuthRateLimits>;
+  /** Trust X-Forwarded-For (only behind a reverse proxy you control), so rate limits see client IPs. */
+  trustProxy?: boolean;
+  /** Clock for tokens and expiry; tests move it. */
+  clock?: () => Date;
+  /** Registers more routes before the server starts listening (embedding, tests). */
+  routes?: (app: FastifyInstance) => void | Promise<void>;
+};
+
+export type SyncServer = {
+  app: FastifyInstance;
+  /** http://host:port the server listens on. */
+  url: string;
+  database: ServerDatabase;
+  /** Stops accepting connections, lets in-flight requests finish, then closes the database. Idempotent. */
+  close(): Promise<void>;
+};
+
+export type HealthResponse = { status: 'ok'; version: string; database: DatabaseKind };
+export type VersionResponse = { name: 'roi-desk-sync-server'; version: string; api: number };
+
+// Pino paths whose values are replaced before a log line is written. Fastify's default request
+// serializer logs no headers and no bodies; these catch anything a route or plugin logs explicitly.
+const REDACT_PATHS = [
+  'req.headers.authorization',
+  'req.headers.cookie',
+  'headers.authorization',
+  'headers.cookie',
+  'authorization',
+  'password',
+  'accessToken',
+  'refreshToken',
+  'token',
+  'jwtSecret',
+  'body.password',
+  'body.refreshToken',
+  '*.password',
+  '*.accessToken',
+  '*.refreshToken',
+  '*.token',
+  '*.jwtSecret',
+  '*.passwordHash',
+];
+
+function loggerConfig(logger: SyncServerOptions['logger']): FastifyServerOptions['logger'] {
+  if (logger === false) return false;
+  const base = {
+    level: process.env.ROI_LOG_LEVEL ?? 'info',
+    redact: { paths: REDACT_PATHS, censor: '[redacted]' },
+  };
+  if (logger === true || logger === undefined) return base;
+  // Caller options win, except that redaction is never dropped.
+  return { ...base, ...logger, redact: base.redact };
+}
+
+export async function createSyncServer(options: SyncServerOptions): Promise<SyncServer> {
+  const app = Fastify({
+    logger: loggerConfig(options.logger),
+    bodyLimit: options.bodyLimit ?? DEFAULT_BODY_LIMIT,
+    trustProxy: options.trustProxy ?? false,
+    // Fastify's own shutdown 503 has a fixed body in another shape; ours is the onRequest hook below.
+    return503OnClosing: false,
+  });
+
+  let shuttingDown = false;
+  let database: ServerDatabase;
+  try {
+    database = await openDatabase({
+      dataDir: options.dataDir,
+      ...(options.databaseUrl ? { databaseUrl: options.databaseUrl } : {}),
+      onPoolError: (error) => app.log.error({ err: error }, 'idle Postgres connection failed; the pool will reconnect'),
+    });
+  } catch (error) {
+    await app.close();
+    throw error;
+  }
+  app.log.info({ database: database.kind, location: database.location }, 'database ready');
+
+  try {
+    if (options.demo) {
+      const seeded = await seedDemo(database.db);
+      app.log.info({ seeded }, seeded.skipped ? 'demo data already present' : 'demo data loaded');
+    }
+    const jwt = await resolveJwtKey(database.db, { option: options.jwtSecret, env: process.env.ROI_JWT_SECRET });
+    app.log.info({ source: jwt.source }, 'access-token signing key ready');
+
+    installErrorHandlers(app);
+    installJsonParser(app);
+    installAuth(app, { db: database.db, jwtKey: jwt.key, ...(options.clock ? { now: options.clock } : {}) });
+    // global: false — limits apply only where a route asks (auth routes use per-IP and per-account limits).
+    await app.register(rateLimit, { global: false });
+    app.addHook('onClose', async () => {
+      await database.close();
+    });
+    // Node's server.close() drops only the keep-alive connections idle at that instant; a connection
+    // whose request is still running would then stay open after its response and hold close() until
+    // the keep-alive timeout. Answering with "Connection: close" while shutting down ends it at once.
+    app.addHook('onSend', async (_request, reply) => {
+      if (shuttingDown) reply.header('connection', 'close');
+    });
+    // Requests that still arrive while draining (on an open keep-alive connection) get a retryable 503.
+    app.addHook('onRequest', async () => {
+      if (shuttingDown) {
+        throw new ApiError(503, 'service_unavailable', 'The server is shutting down. Try again in a moment.', {
+          headers: { 'retry-after': '1' },
+        });
+      }
+    });
+
+    app.get('/health', async (): Promise<HealthResponse> => {
+      try {
+        await database.db.execute(sql`select 1`);
+      } catch (error) {
+        throw new ApiError(
+          503,
+          'service_unavailable',
+          'The server cannot reach its database. Try again shortly; if it persists, check the database.',
+          { cause: error },
+        );
+      }
+      return { status: 'ok', version: SERVER_VERSION, database: database.kind };
+    });
+    app.get('/version', async (): Promise<VersionResponse> => ({ name: 'roi-desk-sync-server', version: SERVER_VERSION, api: API_VERSION }));
+
+    registerAuthRoutes(app, { rateLimits: { ...DEFAULT_AUTH_RATE_LIMITS, ...options.rateLimits } });
+    await options.routes?.(app);
+
+    await app.listen({ port: options.port ?? DEFAULT_PORT, host: options.host ?? DEFAULT_HOST });
+  } catch (error) {
+    await app.close().catch(() => {});
+    await database.close().catch(() => {});
+    throw error;
+  }
+
+  let closing: Promise<void> | undefined;
+  return {
+    app,
+    url: listeningUrl(app, options.host ?? DEFAULT_HOST),
+    database,
+    close: () => {
+      shuttingDown = true;
+      return (closing ??= app.close());
+    },
+  };
+}
+
+function listeningUrl(app: FastifyInstance, host: string): string {
+  const address = app.server.address();
+  if (address === null || typeof address === 'string') throw new Error('The server is not listening on a TCP port.');
+  // A wildcard bind is reachable on loopback; print an address a browser on this machine can open.
+  const shownHost = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  return `http://${shownHost}:${address.port}`;
+}
