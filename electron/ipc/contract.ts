@@ -84,8 +84,11 @@ export type RendererApi = {
 };
 
 /** The main-process side: one handler per operation, given validated input. */
+type HandlerInput<N extends OperationName> = z.output<IpcContract[N]['input']>;
 export type OperationHandlers = {
-  [N in OperationName]: (input: z.output<IpcContract[N]['input']>) => Promise<OperationOutput<N>>;
+  [N in OperationName]: undefined extends HandlerInput<N>
+    ? (input?: HandlerInput<N>) => Promise<OperationOutput<N>>
+    : (input: HandlerInput<N>) => Promise<OperationOutput<N>>;
 };
 
 /** Wire envelope for both Electron IPC and the browser-mode WebSocket (errors survive serialisation). */

@@ -62,17 +62,22 @@ const clock = (deps: AuthDeps) => (deps.now ?? (() => new Date()))();
 // Executor of both the root db and a transaction: everything these helpers call exists on both.
 type Executor = Pick<ServerDb, 'select' | 'insert' | 'update'>;
 
+// What login and token refresh read of an account: who it is and whether it (or its brokerage) still may sign in.
+const accountColumns = {
+  id: users.id,
+  brokerageId: users.brokerageId,
+  role: users.role,
+  name: users.name,
+  email: users.email,
+  userDeactivatedAt: users.deactivatedAt,
+  brokerageDeactivatedAt: brokerages.deactivatedAt,
+};
+
 export async function login(deps: AuthDeps, input: LoginInput): Promise<TokenPair> {
   const email = input.email.trim().toLowerCase();
   const [account] = await deps.db
     .select({
-      id: users.id,
-      brokerageId: users.brokerageId,
-      role: users.role,
-      name: users.name,
-      email: users.email,
-      userDeactivatedAt: users.deactivatedAt,
-      brokerageDeactivatedAt: brokerages.deactivatedAt,
+      ...accountColumns,
       passwordHash: userCredentials.passwordHash,
     })
     .from(users)
@@ -219,13 +224,7 @@ export async function loadSessionUser(db: ServerDb, userId: string): Promise<(Se
 async function loadDeviceSession(db: Executor, deviceId: string) {
   const [row] = await db
     .select({
-      id: users.id,
-      brokerageId: users.brokerageId,
-      role: users.role,
-      name: users.name,
-      email: users.email,
-      userDeactivatedAt: users.deactivatedAt,
-      brokerageDeactivatedAt: brokerages.deactivatedAt,
+      ...accountColumns,
       deviceRevokedAt: devices.revokedAt,
     })
     .from(devices)
