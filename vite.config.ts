@@ -3,27 +3,13 @@
 import react from '@vitejs/plugin-react';
 import { fileURLToPath } from 'node:url';
 import { defineConfig, type Plugin } from 'vite';
+import { buildContentSecurityPolicy } from './electron/security/content-security-policy.ts';
 
 const fromRoot = (path: string): string => fileURLToPath(new URL(path, import.meta.url));
 
-/**
- * The built page's own Content-Security-Policy, enforced alongside the header both shells send
- * (electron/main/security.ts, electron/host): the stricter of the two applies. Only added to builds:
- * the dev server needs an inline React-refresh preamble and its HMR socket. Mantine writes theme
- * variables into <style> tags and style attributes, hence 'unsafe-inline' for styles only. connect-src
- * is 'self' alone (the browser-mode /ipc socket): the renderer never talks to the sync server itself,
- * and its address is not known at build time anyway.
- */
-const CONTENT_SECURITY_POLICY = [
-  "default-src 'none'",
-  "script-src 'self'",
-  "style-src 'self' 'unsafe-inline'",
-  "img-src 'self' data:",
-  "font-src 'self' data:",
-  "connect-src 'self'",
-  "base-uri 'none'",
-  "form-action 'none'",
-].join('; ');
+// The built page's own <meta> policy, enforced alongside the header both shells send. Only added to builds:
+// the dev server needs an inline React-refresh preamble and its HMR socket.
+const CONTENT_SECURITY_POLICY = buildContentSecurityPolicy(null, 'meta');
 
 const contentSecurityPolicy = (): Plugin => ({
   name: 'roi-desk:content-security-policy',

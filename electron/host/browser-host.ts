@@ -8,6 +8,7 @@ import sirv from 'sirv';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { AppServices } from '../app-services.ts';
 import { dispatch } from '../ipc/dispatch.ts';
+import { buildContentSecurityPolicy } from '../security/content-security-policy.ts';
 
 export type BrowserHostOptions = {
   services: AppServices;
@@ -23,24 +24,9 @@ export type BrowserHost = { url: string; server: Server; close(): Promise<void> 
 
 const MAX_MESSAGE_BYTES = 1024 * 1024;
 
-export function contentSecurityPolicy(serverUrl: string): string {
-  const server = new URL(serverUrl).origin;
-  return [
-    "default-src 'none'",
-    "script-src 'self'",
-    "style-src 'self' 'unsafe-inline'", // Mantine injects CSS variables at runtime
-    "img-src 'self' data:",
-    "font-src 'self'",
-    `connect-src 'self' ${server}`,
-    "base-uri 'none'",
-    "form-action 'none'",
-    "frame-ancestors 'none'",
-  ].join('; ');
-}
-
 export async function startBrowserHost(options: BrowserHostOptions): Promise<BrowserHost> {
   const log = options.log ?? (() => {});
-  const csp = contentSecurityPolicy(options.serverUrl);
+  const csp = buildContentSecurityPolicy(options.serverUrl);
   const serveStatic = sirv(options.rendererDir, { single: true, dev: false, etag: true, gzip: false });
 
   const server = createServer((req, res) => {

@@ -33,29 +33,7 @@ export function describeUrl(raw: string): string {
   return JSON.stringify(raw.length > 200 ? `${raw.slice(0, 200)}…` : raw);
 }
 
-/**
- * The renderer's Content-Security-Policy: nothing is allowed unless listed. Scripts only from the app
- * itself (no inline, no eval); inline styles because Mantine sets style attributes and CSS variables at
- * run time; data: for images and fonts because Vite inlines small assets as data: URLs (the renderer's
- * own <meta> policy in vite.config.ts allows the same, and the stricter of the two policies wins);
- * connect-src also names the sync server origin, as browser mode does (electron/host), so the renderer
- * meets the same policy under both shells. No frames, objects, forms or <base>.
- */
-export function buildContentSecurityPolicy(serverUrl: string): string {
-  const server = parseUrl(serverUrl);
-  const serverOrigin = server && (server.protocol === 'https:' || server.protocol === 'http:') ? ` ${server.origin}` : '';
-  return [
-    "default-src 'none'",
-    "script-src 'self'",
-    "style-src 'self' 'unsafe-inline'",
-    "img-src 'self' data:",
-    "font-src 'self' data:",
-    `connect-src 'self'${serverOrigin}`,
-    "base-uri 'none'",
-    "form-action 'none'",
-    "frame-ancestors 'none'",
-  ].join('; ');
-}
+export { buildContentSecurityPolicy } from '../security/content-security-policy.ts';
 
 /** Opens an http(s) URL in the user's browser; anything else is refused and logged. */
 export function openExternalSafely(url: string, log: Log): boolean {
