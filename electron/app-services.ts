@@ -7,6 +7,7 @@ import type { EventName } from './ipc/operations.ts';
 import type { SecretStore } from './secrets/secret-store.ts';
 import { createSessionService } from './session/session-service.ts';
 import { openUserStore, type LocalStore } from './store/local-store.ts';
+import { startSyncEngine, type SyncEngine } from './sync/sync-engine.ts';
 import { createSyncStatusTracker } from './sync/sync-status.ts';
 import { readAppVersion } from './app-version.ts';
 
@@ -23,6 +24,8 @@ export type AppServicesOptions = {
   log?: (message: string) => void;
   /** Health-probe period; tests shorten it. */
   statusIntervalMs?: number;
+  /** Sync engine pauses; tests shorten them. */
+  syncTimings?: { restartDelayMs?: number; pushMinDelayMs?: number; pushMaxDelayMs?: number };
 };
 
 export type EventListener = <E extends EventName>(event: E, payload: EventPayload<E>) => void;
@@ -32,6 +35,8 @@ export type AppServices = {
   onEvent(listener: EventListener): () => void;
   /** The signed-in user's replica, or null when nobody is signed in. */
   store(): LocalStore | null;
+  /** The running sync engine of the signed-in session, or null. */
+  sync(): SyncEngine | null;
   close(): Promise<void>;
 };
 
@@ -51,24 +56,58 @@ export async function createAppServices(options: AppServicesOptions): Promise<Ap
   });
 
   let store: LocalStore | null = null;
+  let engine: SyncEngine | null = null;
+  let engineDevice: string | null = null;
+  const stopEngine = () => {
+    engine?.stop();
+    engine = null;
+    engineDevice = null;
+  };
   const closeStore = () => {
+    stopEngine();
     store?.close();
     store = null;
   };
 
   const status = createSyncStatusTracker({
     serverUrl: () => session.current()?.serverUrl ?? options.serverUrl,
-    // The outbox arrives with the sync engine; until then no local change can be waiting.
-    countChanges: () => ({ pending: 0, failed: 0 }),
+    countChanges: () => engine?.counts() ?? { pending: 0, failed: 0 },
     ...(options.statusIntervalMs ? { intervalMs: options.statusIntervalMs } : {}),
   });
   status.onChange((next) => emit('syncStatusChanged', next));
 
+  // An access token, refreshed when missing (e.g. after an offline start, once the server answers).
+  const accessToken = async () => session.accessToken() ?? (await session.refreshAccessToken());
+
   session.onChange((next) => {
     if (!next) closeStore();
-    else if (!store) {
-      store = openUserStore(options.dataDir, next.user.id);
-      if (store.migration.backupPath) log(`Local database migrated; previous copy kept at ${store.migration.backupPath}`);
+    else {
+      if (!store || store.userId !== next.user.id) {
+        closeStore();
+        store = openUserStore(options.dataDir, next.user.id);
+        if (store.migration.backupPath) log(`Local database migrated; previous copy kept at ${store.migration.backupPath}`);
+      }
+      // A new device id (signed in again) restarts the engine: mutation ids and HLCs belong to a device.
+      if (engineDevice !== next.deviceId) {
+        stopEngine();
+        engineDevice = next.deviceId;
+        engine = startSyncEngine({
+          store,
+          serverUrl: next.serverUrl,
+          deviceId: next.deviceId,
+          user: next.user,
+          accessToken,
+          refreshAccessToken: () => session.refreshAccessToken(),
+          ...(options.syncTimings ? { timings: options.syncTimings } : {}),
+          onTablesChanged: (tables) => emit('dataChanged', { tables }),
+          onCaughtUp: () => status.markSynced(),
+          onOutboxChanged: () => status.refreshCounts(),
+          onError: (message) => {
+            log(message);
+            status.reportError(message);
+          },
+        });
+      }
     }
     emit('sessionChanged', next);
   });
@@ -96,6 +135,12 @@ export async function createAppServices(options: AppServicesOptions): Promise<Ap
       return { pendingChangesKept };
     },
     getSyncStatus: async () => status.current(),
+    listRejectedChanges: async () => engine?.replica.rejected() ?? [],
+    dismissRejectedChange: async ({ id }) => {
+      const dismissed = (engine?.replica.dismissRejected(id).changes ?? 0) > 0;
+      status.refreshCounts();
+      return { dismissed };
+    },
   };
 
   return {
@@ -105,6 +150,7 @@ export async function createAppServices(options: AppServicesOptions): Promise<Ap
       return () => listeners.delete(listener);
     },
     store: () => store,
+    sync: () => engine,
     async close() {
       status.stop();
       closeStore();

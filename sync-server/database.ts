@@ -21,6 +21,11 @@ export type ServerDatabase = {
   kind: DatabaseKind;
   /** Where the data lives, safe to print: the PGlite directory, or the Postgres URL without its password. */
   location: string;
+  /**
+   * LISTEN on a channel: `onNotify` runs for every NOTIFY from any process on this database, and
+   * also after a lost listening connection is re-established (notifications may have been missed).
+   */
+  listen(channel: string, onNotify: (payload: string) => void): Promise<() => Promise<void>>;
   close(): Promise<void>;
 };
 
@@ -69,6 +74,7 @@ async function openPostgres(options: OpenDatabaseOptions): Promise<Opened> {
     );
   }
   const db = drizzleNodePg({ client: pool, schema });
+  const listeners = new Set<() => Promise<void>>();
   let closed: Promise<void> | undefined;
   return {
     migratable: db,
@@ -76,7 +82,15 @@ async function openPostgres(options: OpenDatabaseOptions): Promise<Opened> {
       db,
       kind: 'postgres',
       location,
-      close: () => (closed ??= pool.end()),
+      async listen(channel, onNotify) {
+        const stop = await listenOnPostgres(url, channel, onNotify, (error) => options.onPoolError?.(error));
+        listeners.add(stop);
+        return async () => {
+          listeners.delete(stop);
+          await stop();
+        };
+      },
+      close: () => (closed ??= Promise.all([...listeners].map((stop) => stop())).then(() => pool.end())),
     },
   };
 }
@@ -104,8 +118,78 @@ async function openPglite(dataDir: string): Promise<Opened> {
       db,
       kind: 'pglite',
       location: directory,
+      async listen(channel, onNotify) {
+        const unlisten = await client.listen(channel, onNotify);
+        return async () => {
+          if (!client.closed) await unlisten();
+        };
+      },
       close: () => (closed ??= client.close().finally(releaseLock)),
     },
+  };
+}
+
+/**
+ * A dedicated connection (LISTEN needs one session) that reconnects with backoff when it drops, and
+ * then calls onNotify once: changes made while it was away must not wait for the next notification.
+ */
+async function listenOnPostgres(
+  url: string,
+  channel: string,
+  onNotify: (payload: string) => void,
+  onError: (error: Error) => void,
+): Promise<() => Promise<void>> {
+  let client: pg.Client | null = null;
+  let stopped = false;
+  let retryTimer: NodeJS.Timeout | undefined;
+  let delay = 250;
+
+  const connect = async (): Promise<void> => {
+    const next = new pg.Client({ connectionString: url });
+    next.on('notification', (message) => {
+      if (message.channel === channel) onNotify(message.payload ?? '');
+    });
+    next.on('error', (error) => {
+      onError(error);
+      onDead(next);
+    });
+    next.on('end', () => onDead(next));
+    await next.connect();
+    await next.query(`LISTEN ${pg.escapeIdentifier(channel)}`);
+    client = next;
+    delay = 250;
+  };
+
+  const reconnectLater = () => {
+    if (stopped || retryTimer) return;
+    retryTimer = setTimeout(() => {
+      retryTimer = undefined;
+      connect()
+        .then(() => onNotify(''))
+        .catch((error: Error) => {
+          onError(error);
+          delay = Math.min(delay * 2, 10_000);
+          reconnectLater();
+        });
+    }, delay);
+    retryTimer.unref();
+  };
+
+  // Only the connection in use counts: a failed attempt's events are ignored (its retry is scheduled).
+  const onDead = (dead: pg.Client) => {
+    if (stopped || client !== dead) return;
+    client = null;
+    dead.end().catch(() => {});
+    reconnectLater();
+  };
+
+  await connect();
+  return async () => {
+    stopped = true;
+    clearTimeout(retryTimer);
+    const current = client;
+    client = null;
+    await current?.end().catch(() => {});
   };
 }
 

@@ -8,6 +8,9 @@ import { resolveJwtKey } from './auth/jwt-secret.ts';
 import { installAuth } from './auth/require-auth.ts';
 import { openDatabase, type DatabaseKind, type ServerDatabase } from './database.ts';
 import { seedDemo } from './demo/seed.ts';
+import { startLiveChanges } from './sync/live-changes.ts';
+import { registerMutationRoutes } from './sync/mutation-routes.ts';
+import { registerShapeRoutes } from './sync/shape-routes.ts';
 import { ApiError, installErrorHandlers } from './http/errors.ts';
 import { installJsonParser } from './http/json-body.ts';
 import { API_VERSION, SERVER_VERSION } from './version.ts';
@@ -40,6 +43,10 @@ export type SyncServerOptions = {
   trustProxy?: boolean;
   /** Clock for tokens and expiry; tests move it. */
   clock?: () => Date;
+  /** How long a live shape request waits for a change (default 20 s; tests shorten it). */
+  liveTimeoutMs?: number;
+  /** Rows per shape snapshot page / changes per log response (default 5,000). */
+  shapePageSize?: number;
   /** Registers more routes before the server starts listening (embedding, tests). */
   routes?: (app: FastifyInstance) => void | Promise<void>;
 };
@@ -126,6 +133,12 @@ export async function createSyncServer(options: SyncServerOptions): Promise<Sync
     installAuth(app, { db: database.db, jwtKey: jwt.key, ...(options.clock ? { now: options.clock } : {}) });
     // global: false — limits apply only where a route asks (auth routes use per-IP and per-account limits).
     await app.register(rateLimit, { global: false });
+    const liveChanges = await startLiveChanges(database);
+    app.decorate('syncDb', database.db);
+    // Live requests are answered (up-to-date) first, so closing never waits out their 20 s timeout.
+    app.addHook('preClose', async () => {
+      await liveChanges.close();
+    });
     app.addHook('onClose', async () => {
       await database.close();
     });
@@ -160,6 +173,12 @@ export async function createSyncServer(options: SyncServerOptions): Promise<Sync
     app.get('/version', async (): Promise<VersionResponse> => ({ name: 'roi-desk-sync-server', version: SERVER_VERSION, api: API_VERSION }));
 
     registerAuthRoutes(app, { rateLimits: { ...DEFAULT_AUTH_RATE_LIMITS, ...options.rateLimits } });
+    registerShapeRoutes(app, {
+      liveChanges,
+      ...(options.liveTimeoutMs ? { liveTimeoutMs: options.liveTimeoutMs } : {}),
+      ...(options.shapePageSize ? { pageSize: options.shapePageSize } : {}),
+    });
+    registerMutationRoutes(app, options.clock ? { now: options.clock } : {});
     await options.routes?.(app);
 
     await app.listen({ port: options.port ?? DEFAULT_PORT, host: options.host ?? DEFAULT_HOST });

@@ -3,6 +3,8 @@
 // Mutable synced rows carry `hlc` (newest edit) and `field_hlcs` (per-field HLC) for last-writer-wins.
 import { sql } from 'drizzle-orm';
 import {
+  bigint,
+  bigserial,
   boolean,
   date,
   doublePrecision,
@@ -10,6 +12,7 @@ import {
   integer,
   jsonb,
   pgTable,
+  primaryKey,
   text,
   timestamp,
   uniqueIndex,
@@ -363,6 +366,7 @@ export const campaignSends = pgTable(
     sentAt: ts('sent_at'),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
+    ...hlcColumns(),
   },
   (t) => [uniqueIndex('campaign_sends_run_contact_uq').on(t.runId, t.contactId)],
 );
@@ -380,6 +384,31 @@ export const suppressions = pgTable(
     createdAt: createdAt(),
   },
   (t) => [uniqueIndex('suppressions_email_uq').on(t.brokerageId, t.email)],
+);
+
+// Append-only: every concurrent edit that lost per-field last-writer-wins (see db/sync/mutations.ts),
+// with both values, so the user sees on the record what was overwritten and the console can list them.
+export const conflicts = pgTable(
+  'conflicts',
+  {
+    id: text('id').primaryKey(),
+    brokerageId: text('brokerage_id')
+      .notNull()
+      .references(() => brokerages.id),
+    tableName: text('table_name').notNull(),
+    rowId: text('row_id').notNull(),
+    // The contact the record hangs off (decides which agents see the conflict); null for brokerage-wide rows.
+    contactId: text('contact_id'),
+    field: text('field').notNull(),
+    winningValue: jsonb('winning_value'),
+    losingValue: jsonb('losing_value'),
+    winningHlc: text('winning_hlc').notNull(),
+    losingHlc: text('losing_hlc').notNull(),
+    losingDeviceId: text('losing_device_id'),
+    losingUserId: text('losing_user_id'),
+    createdAt: createdAt(),
+  },
+  (t) => [index('conflicts_row_idx').on(t.tableName, t.rowId), index('conflicts_brokerage_idx').on(t.brokerageId, t.createdAt)],
 );
 
 // ---- Server-only tables (never synced; listed in SERVER_ONLY_TABLES of the parity test) ----
@@ -417,5 +446,59 @@ export const serverSettings = pgTable('server_settings', {
   key: text('key').primaryKey(),
   value: text('value').notNull(),
   createdAt: createdAt(),
+  updatedAt: updatedAt(),
+});
+
+// ---- Sync engine (server-only; see sync-server/sync and db/migrations/pg/*_sync_change_log.sql) ----
+
+// The change log every shape is read from. Filled only by the triggers on synced tables, in commit
+// order: the triggers serialise writing transactions (an advisory lock taken before the first row is
+// touched), so a visible seq implies every smaller seq is visible or rolled back.
+export const syncChanges = pgTable(
+  'sync_changes',
+  {
+    seq: bigserial('seq', { mode: 'number' }).primaryKey(),
+    tableName: text('table_name').notNull(),
+    // Null only for global tables (market_sales).
+    brokerageId: text('brokerage_id'),
+    // Null: every user of the brokerage may see the row; otherwise the agents who may ('' = every agent).
+    scope: text('scope').array(),
+    op: text('op').notNull(),
+    rowId: text('row_id').notNull(),
+    // insert: the whole row; update: the id and the changed columns; delete: the id.
+    row: jsonb('row').$type<Record<string, unknown>>().notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [index('sync_changes_shape_idx').on(t.tableName, t.brokerageId, t.seq), index('sync_changes_created_idx').on(t.createdAt)],
+);
+
+// One row per shape handle ever issued: who it belongs to, the scope it was built for and the log
+// position its initial snapshot started from. Kept in the database so any server instance can serve it.
+export const syncShapes = pgTable('sync_shapes', {
+  handle: text('handle').primaryKey(),
+  userId: text('user_id').notNull(),
+  tableName: text('table_name').notNull(),
+  scopeKey: text('scope_key').notNull(),
+  snapshotSeq: bigint('snapshot_seq', { mode: 'number' }).notNull(),
+  createdAt: createdAt(),
+});
+
+// Keyset cursor of each page of a shape's initial snapshot (offset 0_<page> resumes after after_id).
+export const syncSnapshotCursors = pgTable(
+  'sync_snapshot_cursors',
+  {
+    handle: text('handle').notNull(),
+    page: integer('page').notNull(),
+    afterId: text('after_id').notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [primaryKey({ columns: [t.handle, t.page] })],
+);
+
+// The newest mutation id applied per client (device): a replayed id is acknowledged, never re-applied.
+export const syncClientMutations = pgTable('sync_client_mutations', {
+  clientId: text('client_id').primaryKey(),
+  userId: text('user_id').notNull(),
+  lastMutationId: bigint('last_mutation_id', { mode: 'number' }).notNull(),
   updatedAt: updatedAt(),
 });

@@ -7,7 +7,7 @@ import * as pg from './pg.ts';
 import * as sqlite from './sqlite.ts';
 
 const SERVER_ONLY_TABLES = new Set(['user_credentials', 'refresh_tokens']);
-const CLIENT_ONLY_TABLES = new Set(['local_settings']);
+const CLIENT_ONLY_PREFIX = 'local_';
 const SERVER_ONLY_PREFIX = ['server_', 'sync_'];
 
 type Column = { name: string; family: string; notNull: boolean; primary: boolean };
@@ -48,7 +48,7 @@ describe('schema parity between Postgres and SQLite', () => {
 
   it('defines the same synced tables on both sides', () => {
     const serverSynced = [...server.keys()].filter((name) => !isServerOnly(name)).sort();
-    const clientSynced = [...client.keys()].filter((name) => !CLIENT_ONLY_TABLES.has(name)).sort();
+    const clientSynced = [...client.keys()].filter((name) => !name.startsWith(CLIENT_ONLY_PREFIX)).sort();
     expect(clientSynced).toEqual(serverSynced);
     expect(serverSynced).toEqual(
       expect.arrayContaining(['brokerages', 'users', 'devices', 'contacts', 'properties', 'market_sales', 'events', 'alerts', 'alert_outcomes', 'notes', 'tasks', 'activities', 'campaigns', 'campaign_sends', 'suppressions']),

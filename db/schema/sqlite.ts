@@ -1,7 +1,7 @@
 // SQLite schema of the local replica. Its Postgres twin is ./pg.ts; db/schema.parity.test.ts proves
 // both define the same synced tables and columns. Timestamps are ISO-8601 UTC text, JSON is text.
 import { sql } from 'drizzle-orm';
-import { index, integer, real, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
+import { index, integer, primaryKey, real, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
 
 const ts = (name: string) => text(name);
 const createdAt = () => ts('created_at').notNull().default(sql`(strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))`);
@@ -351,6 +351,7 @@ export const campaignSends = sqliteTable(
     sentAt: ts('sent_at'),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
+    ...hlcColumns(),
   },
   (t) => [uniqueIndex('campaign_sends_run_contact_uq').on(t.runId, t.contactId)],
 );
@@ -370,11 +371,81 @@ export const suppressions = sqliteTable(
   (t) => [uniqueIndex('suppressions_email_uq').on(t.brokerageId, t.email)],
 );
 
-// ---- Client-only tables (never on the server; listed in CLIENT_ONLY_TABLES of the parity test) ----
+// Append-only: every concurrent edit that lost per-field last-writer-wins, with both values.
+export const conflicts = sqliteTable(
+  'conflicts',
+  {
+    id: text('id').primaryKey(),
+    brokerageId: text('brokerage_id')
+      .notNull()
+      .references(() => brokerages.id),
+    tableName: text('table_name').notNull(),
+    rowId: text('row_id').notNull(),
+    contactId: text('contact_id'),
+    field: text('field').notNull(),
+    winningValue: text('winning_value', { mode: 'json' }),
+    losingValue: text('losing_value', { mode: 'json' }),
+    winningHlc: text('winning_hlc').notNull(),
+    losingHlc: text('losing_hlc').notNull(),
+    losingDeviceId: text('losing_device_id'),
+    losingUserId: text('losing_user_id'),
+    createdAt: createdAt(),
+  },
+  (t) => [index('conflicts_row_idx').on(t.tableName, t.rowId), index('conflicts_brokerage_idx').on(t.brokerageId, t.createdAt)],
+);
+
+// ---- Client-only tables (never on the server; the parity test skips the local_ prefix) ----
 
 // Small local settings and the signed-in session's public part (never a secret: those live in the keychain).
 export const localSettings = sqliteTable('local_settings', {
   key: text('key').primaryKey(),
   value: text('value', { mode: 'json' }).notNull(),
+  updatedAt: updatedAt(),
+});
+
+// The outbox: every local write, queued in the same transaction as its optimistic change, until the
+// server has acknowledged it and the table's shape stream has passed the acknowledged log position.
+export const localOutbox = sqliteTable(
+  'local_outbox',
+  {
+    // The mutation id sent to the server: increasing per client.
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    tableName: text('table_name').notNull(),
+    op: text('op').notNull(),
+    rowId: text('row_id').notNull(),
+    changes: text('changes', { mode: 'json' }).$type<Record<string, unknown>>().notNull(),
+    // The field HLCs this edit was made on top of (lets the server tell a concurrent edit from a sequential one).
+    baseHlcs: text('base_hlcs', { mode: 'json' }).$type<Record<string, string>>().notNull(),
+    hlc: text('hlc').notNull(),
+    // pending → acknowledged (ack_seq set) → removed once the stream passes ack_seq; rejected: kept for the UI.
+    status: text('status').notNull().default('pending'),
+    attempts: integer('attempts').notNull().default(0),
+    lastError: text('last_error'),
+    ackSeq: integer('ack_seq'),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [index('local_outbox_row_idx').on(t.tableName, t.rowId), index('local_outbox_status_idx').on(t.status, t.id)],
+);
+
+// The server's version of rows that have local edits in flight: incoming shape messages update it, and
+// the visible row is rebuilt as server version + pending edits, so a pull never clobbers a local edit.
+export const localServerRows = sqliteTable(
+  'local_server_rows',
+  {
+    tableName: text('table_name').notNull(),
+    rowId: text('row_id').notNull(),
+    // Null: the row does not exist on the server (a local insert not yet acknowledged).
+    row: text('row', { mode: 'json' }).$type<Record<string, unknown>>(),
+  },
+  (t) => [primaryKey({ columns: [t.tableName, t.rowId] })],
+);
+
+// Where each table's shape stream stands; written in the same transaction as the rows it delivered.
+export const localShapes = sqliteTable('local_shapes', {
+  tableName: text('table_name').primaryKey(),
+  handle: text('handle'),
+  offset: text('offset').notNull().default('-1'),
+  upToDate: integer('up_to_date', { mode: 'boolean' }).notNull().default(false),
   updatedAt: updatedAt(),
 });

@@ -39,6 +39,17 @@ export const appInfoSchema = z.object({
   keychainAvailable: z.boolean(),
 });
 
+/** A local edit the server refused: shown to the user with the reason until dismissed. */
+export const rejectedChangeSchema = z.object({
+  id: z.number().int(),
+  tableName: z.string(),
+  op: z.string(),
+  rowId: z.string(),
+  changes: z.string(),
+  reason: z.string(),
+  at: z.string(),
+});
+
 const none = z.undefined().optional();
 
 export const ipcContract = {
@@ -54,11 +65,15 @@ export const ipcContract = {
   },
   signOut: { input: none, output: z.object({ pendingChangesKept: z.number().int().nonnegative() }) },
   getSyncStatus: { input: none, output: syncStatusSchema },
+  listRejectedChanges: { input: none, output: z.array(rejectedChangeSchema) },
+  dismissRejectedChange: { input: z.object({ id: z.number().int().positive() }), output: z.object({ dismissed: z.boolean() }) },
 } satisfies Record<OperationName, { input: z.ZodType; output: z.ZodType }>;
 
 export const ipcEvents = {
   sessionChanged: sessionSchema.nullable(),
   syncStatusChanged: syncStatusSchema,
+  /** Rows of these tables changed (synced from the server or edited here): views showing them reload. */
+  dataChanged: z.object({ tables: z.array(z.string()) }),
   openAlert: z.object({ alertId: z.string() }),
 } satisfies Record<EventName, z.ZodType>;
 
@@ -75,6 +90,7 @@ export type EventPayload<E extends EventName> = z.output<(typeof ipcEvents)[E]>;
 export type Session = z.output<typeof sessionSchema>;
 export type SyncStatus = z.output<typeof syncStatusSchema>;
 export type AppInfo = z.output<typeof appInfoSchema>;
+export type RejectedChange = z.output<typeof rejectedChangeSchema>;
 
 /** What the renderer sees as `window.api` (Electron) or its WebSocket twin (browser mode). */
 export type RendererApi = {

@@ -9,6 +9,7 @@ export type AppErrorCode =
   | 'server_error'
   | 'device_revoked'
   | 'forbidden'
+  | 'not_found'
   | 'internal';
 
 export class AppError extends Error {

@@ -110,6 +110,8 @@ export function createRendererApi(ipc: IpcRendererPort): RendererApi {
     signIn: call('signIn'),
     signOut: call('signOut'),
     getSyncStatus: call('getSyncStatus'),
+    listRejectedChanges: call('listRejectedChanges'),
+    dismissRejectedChange: call('dismissRejectedChange'),
     on,
   } satisfies RendererApi;
 }

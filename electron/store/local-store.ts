@@ -11,6 +11,8 @@ export type LocalDatabase = BetterSQLite3Database<typeof schema>;
 
 export type LocalStore = {
   file: string;
+  /** Whose replica this is (null for a store opened by path). */
+  userId: string | null;
   sqlite: Database.Database;
   db: LocalDatabase;
   migration: SqliteMigrationResult;
@@ -23,7 +25,7 @@ export function userDataDir(dataDir: string, userId: string): string {
   return path.join(dataDir, 'users', userId);
 }
 
-export function openLocalStore(file: string): LocalStore {
+export function openLocalStore(file: string, userId: string | null = null): LocalStore {
   if (file !== ':memory:') mkdirSync(path.dirname(file), { recursive: true });
   const sqlite = new Database(file);
   try {
@@ -34,7 +36,7 @@ export function openLocalStore(file: string): LocalStore {
     sqlite.pragma('busy_timeout = 5000');
     const migration = migrateSqlite(sqlite, file);
     const db = drizzle(sqlite, { schema });
-    return { file, sqlite, db, migration, close: () => sqlite.close() };
+    return { file, userId, sqlite, db, migration, close: () => sqlite.close() };
   } catch (error) {
     sqlite.close();
     throw error;
@@ -42,5 +44,5 @@ export function openLocalStore(file: string): LocalStore {
 }
 
 export function openUserStore(dataDir: string, userId: string): LocalStore {
-  return openLocalStore(path.join(userDataDir(dataDir, userId), 'replica.sqlite'));
+  return openLocalStore(path.join(userDataDir(dataDir, userId), 'replica.sqlite'), userId);
 }

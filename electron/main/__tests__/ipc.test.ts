@@ -22,6 +22,8 @@ function fakeHandlers(): OperationHandlers {
     signIn: vi.fn(async () => session),
     signOut: vi.fn(async () => ({ pendingChangesKept: 0 })),
     getSyncStatus: vi.fn(async () => ({ online: true, pendingChanges: 0, failedChanges: 0, lastSyncAt: null, error: null })),
+    listRejectedChanges: vi.fn(async () => []),
+    dismissRejectedChange: vi.fn(async () => ({ dismissed: false })),
   };
 }
 

@@ -38,6 +38,8 @@ function fakeServices(): FakeServices {
     },
     signOut: async () => ({ pendingChangesKept: 0 }),
     getSyncStatus: async () => syncStatus,
+    listRejectedChanges: async () => [],
+    dismissRejectedChange: async () => ({ dismissed: false }),
   };
   return {
     handlers,

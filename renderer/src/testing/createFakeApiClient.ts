@@ -62,6 +62,8 @@ export function createFakeApiClient(overrides: Partial<{ [N in OperationName]: H
     signIn: vi.fn<Handler<'signIn'>>(overrides.signIn ?? (async () => sampleSession())),
     signOut: vi.fn<Handler<'signOut'>>(overrides.signOut ?? (async () => ({ pendingChangesKept: 0 }))),
     getSyncStatus: vi.fn<Handler<'getSyncStatus'>>(overrides.getSyncStatus ?? (async () => sampleSyncStatus())),
+    listRejectedChanges: vi.fn<Handler<'listRejectedChanges'>>(overrides.listRejectedChanges ?? (async () => [])),
+    dismissRejectedChange: vi.fn<Handler<'dismissRejectedChange'>>(overrides.dismissRejectedChange ?? (async () => ({ dismissed: false }))),
   };
   const listeners = new Map<EventName, Set<(payload: unknown) => void>>();
   const reconnectListeners = new Set<() => void>();

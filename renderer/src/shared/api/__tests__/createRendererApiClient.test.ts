@@ -12,6 +12,8 @@ function fakePreloadApi(overrides: Partial<RendererApi> = {}): RendererApi {
     signIn: unexpected,
     signOut: unexpected,
     getSyncStatus: unexpected,
+    listRejectedChanges: unexpected,
+    dismissRejectedChange: unexpected,
     on: () => () => {},
     ...overrides,
   };

@@ -104,7 +104,7 @@ describe('createWebSocketApiClient', () => {
   it('exposes one function per operation of the contract, plus on()', async () => {
     const { url } = await startServer(() => {});
     const { api } = client(url);
-    expect(Object.keys(api).sort()).toEqual(['getAppInfo', 'getSession', 'getSyncStatus', 'on', 'signIn', 'signOut']);
+    expect(Object.keys(api).sort()).toEqual(['dismissRejectedChange', 'getAppInfo', 'getSession', 'getSyncStatus', 'listRejectedChanges', 'on', 'signIn', 'signOut']);
   });
 
   it('rejects with an ApiError carrying the code and message of an error result', async () => {

@@ -1,0 +1,191 @@
+// GET /v1/shape — the Electric Shape API (the subset @electric-sql/client uses), served from the change
+// log. Contract and pitfalls: ../shared/design/sync-protocol.md; our offsets: db/sync/offsets.ts.
+//
+//   offset=-1          → a new handle; the first page of a snapshot of the caller's rows (never up-to-date)
+//   offset=0_<page>    → the next snapshot page (keyset cursor stored per handle and page)
+//   offset=<P+1>_0     → changes after log position P; up-to-date when the log is exhausted
+//   …&live=true        → the same, but held until a change arrives or LIVE_TIMEOUT_MS pass
+import { randomUUID } from 'node:crypto';
+import { and, eq } from 'drizzle-orm';
+import type { FastifyInstance, FastifyReply } from 'fastify';
+import { syncShapes, syncSnapshotCursors } from '../../db/schema/pg.ts';
+import { logOffset, parseShapeOffset, snapshotOffset } from '../../db/sync/offsets.ts';
+import { electricSchema, isShapeTable, rowKey, SHAPE_TABLES, shapeTableInfo, toTextForm, type ShapeTable } from '../../db/sync/shape-tables.ts';
+import { authOf, requireAuth } from '../auth/require-auth.ts';
+import type { ServerDb } from '../database.ts';
+import { ApiError } from '../http/errors.ts';
+import { logHead, readChanges, readSnapshotPage, type LoggedChange } from './change-log.ts';
+import type { LiveChanges } from './live-changes.ts';
+import { mayReadTable, scopeOf, type ShapeScope } from './shape-scope.ts';
+
+export type ShapeRouteOptions = {
+  liveChanges: LiveChanges;
+  /** Rows per snapshot page and changes per log response. */
+  pageSize?: number;
+  /** How long a live request waits for a change before answering up-to-date (the client gives up at 45 s). */
+  liveTimeoutMs?: number;
+};
+
+export const DEFAULT_PAGE_SIZE = 5_000;
+export const LIVE_TIMEOUT_MS = 20_000;
+
+type Message = Record<string, unknown>;
+
+const upToDate = (position: number): Message => ({ headers: { control: 'up-to-date', global_last_seen_lsn: String(position) } });
+const mustRefetch: Message[] = [{ headers: { control: 'must-refetch' } }];
+
+const single = (value: unknown): string | undefined => (Array.isArray(value) ? undefined : typeof value === 'string' ? value : undefined);
+
+export function registerShapeRoutes(app: FastifyInstance, options: ShapeRouteOptions): void {
+  const pageSize = options.pageSize ?? DEFAULT_PAGE_SIZE;
+  const liveTimeoutMs = options.liveTimeoutMs ?? LIVE_TIMEOUT_MS;
+  const db = () => app.syncDb;
+
+  app.get('/v1/shape', { preHandler: requireAuth }, async (request, reply) => {
+    const auth = authOf(request);
+    const query = request.query as Record<string, unknown>;
+    for (const refused of ['where', 'columns', 'params']) {
+      if (Object.keys(query).some((key) => key === refused || key.startsWith(`${refused}[`))) {
+        throw new ApiError(400, 'invalid_request', `The "${refused}" parameter is not accepted: the rows you receive follow from your account, not from the request.`);
+      }
+    }
+    const table = single(query.table);
+    if (!table || !isShapeTable(table)) {
+      throw new ApiError(400, 'invalid_request', `"table" must be one of: ${SHAPE_TABLES.join(', ')}.`);
+    }
+    const offsetText = single(query.offset);
+    const offset = offsetText === undefined ? null : parseShapeOffset(offsetText);
+    if (!offset) throw new ApiError(400, 'invalid_request', '"offset" must be -1 or an offset this server returned.');
+    const handle = single(query.handle);
+    if (offset.kind !== 'start' && !handle) throw new ApiError(400, 'invalid_request', '"handle" is required with an offset other than -1.');
+    const live = single(query.live) === 'true';
+    if (live && offset.kind === 'start') throw new ApiError(400, 'invalid_request', '"live=true" cannot start a shape: request offset=-1 without live first.');
+
+    const scope = scopeOf(auth);
+    if (!mayReadTable(scope, table)) throw new ApiError(403, 'forbidden', `Your account belongs to no brokerage, so it has no ${table} to sync.`);
+
+    reply.header('cache-control', 'no-store');
+    if (offset.kind === 'start') return startShape(db(), reply, { table, scope, userId: auth.userId, pageSize });
+
+    const shape = await findShape(db(), handle!, { table, scope, userId: auth.userId });
+    if (!shape) return refetch(reply);
+
+    if (offset.kind === 'snapshot') {
+      const [cursor] = await db()
+        .select({ afterId: syncSnapshotCursors.afterId })
+        .from(syncSnapshotCursors)
+        .where(and(eq(syncSnapshotCursors.handle, shape.handle), eq(syncSnapshotCursors.page, offset.page)));
+      if (!cursor) return refetch(reply);
+      return snapshotPage(db(), reply, { table, scope, handle: shape.handle, page: offset.page, afterId: cursor.afterId, snapshotSeq: shape.snapshotSeq, pageSize });
+    }
+
+    // The log: answer at once when something is there; a live request otherwise waits for a change.
+    const wait = live ? options.liveChanges.waitFor(table, liveTimeoutMs) : null;
+    try {
+      let batch = await readLog(db(), { table, scope, after: offset.position, pageSize });
+      if (wait && batch.changes.length === 0) {
+        const why = await wait.promise;
+        if (why === 'changed') batch = await readLog(db(), { table, scope, after: offset.position, pageSize });
+      }
+      return sendLog(reply, { table, handle: shape.handle, live, ...batch });
+    } finally {
+      wait?.cancel();
+    }
+  });
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** The database the sync routes read and write (decorated by createSyncServer). */
+    syncDb: ServerDb;
+  }
+}
+
+async function startShape(
+  db: ServerDb,
+  reply: FastifyReply,
+  options: { table: ShapeTable; scope: ShapeScope; userId: string; pageSize: number },
+): Promise<Message[]> {
+  // The log position first, then the rows: every change after it is replayed on top of rows read later,
+  // and replaying inserts (upserts), patches and deletes over a newer row converges to the same state.
+  const snapshotSeq = await logHead(db);
+  const handle = `${options.table}-${randomUUID()}`;
+  await db.insert(syncShapes).values({ handle, userId: options.userId, tableName: options.table, scopeKey: options.scope.key, snapshotSeq });
+  await db.insert(syncSnapshotCursors).values({ handle, page: 1, afterId: '' });
+  return snapshotPage(db, reply, { ...options, handle, page: 1, afterId: '', snapshotSeq });
+}
+
+async function snapshotPage(
+  db: ServerDb,
+  reply: FastifyReply,
+  options: { table: ShapeTable; scope: ShapeScope; handle: string; page: number; afterId: string; snapshotSeq: number; pageSize: number },
+): Promise<Message[]> {
+  const { table, handle, page, pageSize } = options;
+  const rows = await readSnapshotPage(db, { table, scope: options.scope, afterId: options.afterId, limit: pageSize });
+  let next: string;
+  if (rows.length === pageSize) {
+    const lastId = String(rows[rows.length - 1]!.id);
+    await db.insert(syncSnapshotCursors).values({ handle, page: page + 1, afterId: lastId }).onConflictDoNothing();
+    next = snapshotOffset(page + 1);
+  } else {
+    next = logOffset(options.snapshotSeq);
+  }
+  setShapeHeaders(reply, { handle, offset: next, table, live: false, upToDate: false });
+  return rows.map((row) => changeMessage(table, 'insert', row));
+}
+
+async function readLog(
+  db: ServerDb,
+  options: { table: ShapeTable; scope: ShapeScope; after: number; pageSize: number },
+): Promise<{ changes: LoggedChange[]; position: number; complete: boolean }> {
+  const head = await logHead(db);
+  if (head <= options.after) return { changes: [], position: options.after, complete: true };
+  const changes = await readChanges(db, { table: options.table, scope: options.scope, after: options.after, upTo: head, limit: options.pageSize });
+  const complete = changes.length < options.pageSize;
+  return { changes, position: complete ? head : changes[changes.length - 1]!.seq, complete };
+}
+
+function sendLog(
+  reply: FastifyReply,
+  options: { table: ShapeTable; handle: string; live: boolean; changes: LoggedChange[]; position: number; complete: boolean },
+): Message[] {
+  const messages = options.changes.map((change) => changeMessage(options.table, change.op, change.row, change.seq));
+  if (options.complete) messages.push(upToDate(options.position));
+  setShapeHeaders(reply, { handle: options.handle, offset: logOffset(options.position), table: options.table, live: options.live, upToDate: options.complete });
+  return messages;
+}
+
+function changeMessage(table: ShapeTable, op: LoggedChange['op'], row: Record<string, unknown>, seq?: number): Message {
+  const info = shapeTableInfo(table);
+  const value: Record<string, string | null> = {};
+  for (const [name, raw] of Object.entries(row)) {
+    const column = info.byName.get(name);
+    if (column) value[name] = toTextForm(column, raw);
+  }
+  const headers: Record<string, unknown> = { operation: op };
+  if (seq !== undefined) Object.assign(headers, { txids: [seq], lsn: String(seq), op_position: 0 });
+  return { key: rowKey(table, String(row.id)), value, headers };
+}
+
+function setShapeHeaders(reply: FastifyReply, options: { handle: string; offset: string; table: ShapeTable; live: boolean; upToDate: boolean }): void {
+  reply.header('electric-handle', options.handle);
+  reply.header('electric-offset', options.offset);
+  if (options.live) reply.header('electric-cursor', String(Math.floor(Date.now() / 1000)));
+  else reply.header('electric-schema', JSON.stringify(electricSchema(options.table)));
+  if (options.upToDate) reply.header('electric-up-to-date', '');
+}
+
+async function findShape(db: ServerDb, handle: string, expected: { table: ShapeTable; scope: ShapeScope; userId: string }) {
+  const [shape] = await db.select().from(syncShapes).where(eq(syncShapes.handle, handle));
+  if (!shape || shape.tableName !== expected.table || shape.userId !== expected.userId || shape.scopeKey !== expected.scope.key) return null;
+  return shape;
+}
+
+/** 409: the handle is unknown, foreign or built for another scope; the client starts over from -1. */
+function refetch(reply: FastifyReply): Message[] {
+  reply.code(409);
+  reply.header('electric-handle', `refetch-${randomUUID()}`);
+  reply.header('cache-control', 'no-store');
+  return mustRefetch;
+}
+
