@@ -6,6 +6,7 @@ import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastif
 import { DEFAULT_AUTH_RATE_LIMITS, registerAuthRoutes, type AuthRateLimits } from './auth/auth-routes.ts';
 import { resolveJwtKey } from './auth/jwt-secret.ts';
 import { installAuth } from './auth/require-auth.ts';
+import { registerTotpRoutes } from './auth/totp-routes.ts';
 import { openDatabase, type DatabaseKind, type ServerDatabase } from './database.ts';
 import { seedDemo } from './demo/seed.ts';
 import { startLiveChanges } from './sync/live-changes.ts';
@@ -173,6 +174,7 @@ export async function createSyncServer(options: SyncServerOptions): Promise<Sync
     app.get('/version', async (): Promise<VersionResponse> => ({ name: 'roi-desk-sync-server', version: SERVER_VERSION, api: API_VERSION }));
 
     registerAuthRoutes(app, { rateLimits: { ...DEFAULT_AUTH_RATE_LIMITS, ...options.rateLimits } });
+    registerTotpRoutes(app, options.clock ? { now: options.clock } : {});
     registerShapeRoutes(app, {
       liveChanges,
       ...(options.liveTimeoutMs ? { liveTimeoutMs: options.liveTimeoutMs } : {}),

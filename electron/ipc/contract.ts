@@ -60,6 +60,9 @@ export const ipcContract = {
       email,
       password: z.string().min(1, 'Enter your password').max(1024),
       serverUrl: z.string().url().max(2048).optional(),
+      /** The 6-digit code of the user's authenticator app, when the server asks for one. */
+      totpCode: z.string().trim().regex(/^\d{6}$/, 'Enter the 6-digit code').optional(),
+      recoveryCode: z.string().trim().min(8).max(20).optional(),
     }),
     output: sessionSchema,
   },

@@ -10,6 +10,9 @@ export type AppErrorCode =
   | 'device_revoked'
   | 'forbidden'
   | 'not_found'
+  | 'totp_required'
+  | 'invalid_totp'
+  | 'totp_enrollment_required'
   | 'internal';
 
 export class AppError extends Error {

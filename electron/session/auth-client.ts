@@ -12,7 +12,12 @@ const tokenResponseSchema = z.object({
 });
 export type TokenResponse = z.output<typeof tokenResponseSchema>;
 
-const errorBodySchema = z.object({ error: z.object({ code: z.string(), message: z.string() }) });
+const errorBodySchema = z.object({
+  error: z.object({ code: z.string(), message: z.string(), enrollment: z.object({ secret: z.string() }).optional() }),
+});
+
+/** Second-factor outcomes of a sign-in: the form asks for a code and, when enrolling, shows the key. */
+const SECOND_FACTOR_CODES = new Set(['totp_required', 'invalid_totp', 'totp_enrollment_required']);
 
 const REQUEST_TIMEOUT_MS = 10_000;
 
@@ -49,6 +54,10 @@ async function postJson(serverUrl: string, path: string, body: unknown): Promise
   const error = errorBodySchema.safeParse(json);
   const message = error.success ? error.data.error.message : `HTTP ${response.status}`;
   const code = error.success ? error.data.error.code : '';
+  if (response.status === 401 && SECOND_FACTOR_CODES.has(code)) {
+    const key = error.success ? error.data.error.enrollment?.secret : undefined;
+    throw new AppError(code as 'totp_required', key ? `${message} Key: ${key.replace(/(.{4})/g, '$1 ').trim()}` : message);
+  }
   if (response.status === 401 && code === 'device_revoked') {
     throw new AppError('device_revoked', 'This device was signed out by an administrator. Sign in again to continue.');
   }
@@ -60,8 +69,10 @@ async function postJson(serverUrl: string, path: string, body: unknown): Promise
   throw new AppError('server_error', `The sync server refused the request (${response.status}): ${message}`);
 }
 
-export function login(serverUrl: string, email: string, password: string, deviceName: string): Promise<TokenResponse> {
-  return postJson(serverUrl, '/v1/auth/login', { email, password, deviceName });
+export type SecondFactorInput = { totpCode?: string | undefined; recoveryCode?: string | undefined };
+
+export function login(serverUrl: string, email: string, password: string, deviceName: string, secondFactor: SecondFactorInput = {}): Promise<TokenResponse> {
+  return postJson(serverUrl, '/v1/auth/login', { email, password, deviceName, ...secondFactor });
 }
 
 export function refreshTokens(serverUrl: string, refreshToken: string): Promise<TokenResponse> {

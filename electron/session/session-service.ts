@@ -7,7 +7,7 @@ import { z } from 'zod';
 import { sessionUserSchema, type Session } from '../ipc/contract.ts';
 import { AppError } from '../ipc/errors.ts';
 import type { SecretStore } from '../secrets/secret-store.ts';
-import { login, refreshTokens, type TokenResponse } from './auth-client.ts';
+import { login, refreshTokens, type SecondFactorInput, type TokenResponse } from './auth-client.ts';
 
 const rememberedSessionSchema = z.object({ user: sessionUserSchema, deviceId: z.string(), serverUrl: z.string() });
 type RememberedSession = z.output<typeof rememberedSessionSchema>;
@@ -102,9 +102,9 @@ export function createSessionService(options: SessionServiceOptions) {
       }
     },
 
-    async signIn(input: { email: string; password: string; serverUrl?: string | undefined }): Promise<Session> {
+    async signIn(input: { email: string; password: string; serverUrl?: string | undefined } & SecondFactorInput): Promise<Session> {
       const serverUrl = input.serverUrl ?? session?.serverUrl ?? readRemembered()?.serverUrl ?? options.defaultServerUrl;
-      const tokens = await login(serverUrl, input.email, input.password, options.deviceName);
+      const tokens = await login(serverUrl, input.email, input.password, options.deviceName, { totpCode: input.totpCode, recoveryCode: input.recoveryCode });
       const previous = readRemembered();
       if (previous && previous.deviceId !== tokens.deviceId) await options.secrets.delete(refreshAccount(previous.deviceId));
       return adopt(tokens, serverUrl);

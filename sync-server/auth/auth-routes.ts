@@ -30,6 +30,8 @@ const loginBody = z.object({
   deviceName: z.string().trim().min(1, 'must name this computer (e.g. its host name)').max(100),
   platform: z.string().trim().max(50).optional(),
   appVersion: z.string().trim().max(50).optional(),
+  totpCode: z.string().trim().regex(/^\d{6}$/, 'must be the 6-digit code from your authenticator app').optional(),
+  recoveryCode: z.string().trim().min(8).max(20).optional(),
 });
 
 const refreshBody = z.object({

@@ -7,6 +7,7 @@ import type { Role } from '../../db/schema/vocabulary.ts';
 import type { ServerDb } from '../database.ts';
 import { ApiError } from '../http/errors.ts';
 import { verifyAgainstDummy, verifyPassword } from './passwords.ts';
+import { checkSecondFactor, type SecondFactor } from './totp.ts';
 import {
   ACCESS_TOKEN_TTL_SECONDS,
   hashRefreshToken,
@@ -43,6 +44,8 @@ export type TokenPair = {
   refreshTokenExpiresAt: string;
   deviceId: string;
   user: SessionUser;
+  /** Only right after two-factor was turned on at sign-in: shown once, never again. */
+  recoveryCodes?: string[];
 };
 
 export type LoginInput = {
@@ -51,7 +54,7 @@ export type LoginInput = {
   deviceName: string;
   platform?: string | undefined;
   appVersion?: string | undefined;
-};
+} & SecondFactor;
 
 const INVALID_CREDENTIALS = 'The email or password is incorrect. Check both and try again.';
 const DEVICE_REVOKED = 'This device has been signed out (revoked). Sign in again.';
@@ -97,6 +100,7 @@ export async function login(deps: AuthDeps, input: LoginInput): Promise<TokenPai
   }
 
   const now = clock(deps);
+  const secondFactor = await checkSecondFactor(deps.db, account, input, now);
   const deviceId = randomUUID();
   const refresh = newRefreshToken();
   const refreshExpiresAt = new Date(now.getTime() + REFRESH_TOKEN_TTL_SECONDS * 1000);
@@ -115,7 +119,8 @@ export async function login(deps: AuthDeps, input: LoginInput): Promise<TokenPai
   });
 
   const user = toSessionUser(account);
-  return issuePair(deps, user, deviceId, refresh.token, refreshExpiresAt, now);
+  const pair = await issuePair(deps, user, deviceId, refresh.token, refreshExpiresAt, now);
+  return secondFactor.recoveryCodes ? { ...pair, recoveryCodes: secondFactor.recoveryCodes } : pair;
 }
 
 type RefreshOutcome =

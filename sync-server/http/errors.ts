@@ -19,11 +19,14 @@ export type ApiErrorCode =
   | 'account_deactivated'
   | 'forbidden'
   | 'rate_limited'
+  | 'totp_required'
+  | 'invalid_totp'
+  | 'totp_enrollment_required'
   | 'service_unavailable'
   | 'internal';
 
 export type ApiErrorDetail = { path: string; message: string };
-export type ApiErrorBody = { error: { code: ApiErrorCode; message: string; details?: ApiErrorDetail[] } };
+export type ApiErrorBody = { error: { code: ApiErrorCode; message: string; details?: ApiErrorDetail[] } & Record<string, unknown> };
 
 export class ApiError extends Error {
   readonly statusCode: number;
@@ -31,12 +34,14 @@ export class ApiError extends Error {
   readonly details: ApiErrorDetail[] | undefined;
   /** Extra response headers, e.g. Retry-After for 429. */
   readonly headers: Record<string, string>;
+  /** Extra fields of the error object a client needs to act (e.g. a two-factor enrollment key). */
+  readonly data: Record<string, unknown>;
 
   constructor(
     statusCode: number,
     code: ApiErrorCode,
     message: string,
-    options: { details?: ApiErrorDetail[]; headers?: Record<string, string>; cause?: unknown } = {},
+    options: { details?: ApiErrorDetail[]; headers?: Record<string, string>; data?: Record<string, unknown>; cause?: unknown } = {},
   ) {
     super(message, { cause: options.cause });
     this.name = 'ApiError';
@@ -44,6 +49,7 @@ export class ApiError extends Error {
     this.code = code;
     this.details = options.details;
     this.headers = options.headers ?? {};
+    this.data = options.data ?? {};
   }
 }
 
@@ -90,7 +96,7 @@ export function installErrorHandlers(app: FastifyInstance): void {
       return sendError(
         reply,
         error.statusCode,
-        { error: { code: error.code, message: error.message, ...(error.details ? { details: error.details } : {}) } },
+        { error: { ...error.data, code: error.code, message: error.message, ...(error.details ? { details: error.details } : {}) } },
         error.headers,
       );
     }

@@ -147,4 +147,22 @@ describe('SignInScreen', () => {
 
     expect((await screen.findByTestId('session-ended-notice')).textContent).toMatch(/revoked this device/);
   });
+
+  it('asks for the authenticator code when the server wants a second factor, then sends it', async () => {
+    const client = createFakeApiClient();
+    client.handlers.signIn
+      .mockRejectedValueOnce(apiError('totp_required', 'Enter the 6-digit code from your authenticator app (or a recovery code).'))
+      .mockResolvedValueOnce(sampleSession());
+    const { user } = renderForm(client);
+    await user.type(screen.getByLabelText('Email'), 'avery@cascade.test');
+    await user.type(screen.getByLabelText('Password'), 'secret-password');
+    await user.click(screen.getByRole('button', { name: 'Sign in' }));
+
+    const code = await screen.findByLabelText('Verification code');
+    await waitFor(() => expect(document.activeElement).toBe(code));
+    expect(screen.getByTestId('sign-in-error').textContent).toContain('Two-factor sign-in');
+    await user.type(code, '123456');
+    await user.click(screen.getByRole('button', { name: 'Sign in' }));
+    await waitFor(() => expect(client.handlers.signIn).toHaveBeenLastCalledWith({ email: 'avery@cascade.test', password: 'secret-password', totpCode: '123456' }));
+  });
 });

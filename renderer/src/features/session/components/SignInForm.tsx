@@ -11,7 +11,7 @@ export type SignInFormProps = {
   defaultServerUrl: string | null;
 };
 
-type FieldName = keyof SignInFormValues;
+type FieldName = keyof SignInFormValues | 'code';
 type SubmitError = { code: string | null; message: string };
 
 const SUBMIT_ERROR_TITLES: Record<string, string> = {
@@ -21,7 +21,13 @@ const SUBMIT_ERROR_TITLES: Record<string, string> = {
   device_revoked: 'This device has been revoked',
   forbidden: 'Access denied',
   invalid_input: 'Check what you entered',
+  totp_required: 'Two-factor sign-in',
+  invalid_totp: 'That code did not work',
+  totp_enrollment_required: 'Set up two-factor sign-in',
 };
+
+/** Server answers that mean "ask for the authenticator code" (then keep asking until signed in). */
+const SECOND_FACTOR_CODES = new Set(['totp_required', 'invalid_totp', 'totp_enrollment_required']);
 
 export function SignInForm({ defaultServerUrl }: SignInFormProps) {
   const signIn = useSignIn();
@@ -32,12 +38,15 @@ export function SignInForm({ defaultServerUrl }: SignInFormProps) {
   const [errors, setErrors] = useState<SignInFormErrors>({});
   const [submitError, setSubmitError] = useState<SubmitError | null>(null);
   const [submitting, setSubmitting] = useState(false);
+  const [secondFactorAsked, setSecondFactorAsked] = useState(false);
+  const [code, setCode] = useState('');
   const [advancedOpen, advanced] = useDisclosure(false);
   const [focusTarget, setFocusTarget] = useState<FieldName | null>(null);
   const fields = {
     email: useRef<HTMLInputElement>(null),
     password: useRef<HTMLInputElement>(null),
     serverUrl: useRef<HTMLInputElement>(null),
+    code: useRef<HTMLInputElement>(null),
   };
   const advancedId = useId();
   const serverUrl = editedServerUrl ?? defaultServerUrl ?? '';
@@ -50,7 +59,7 @@ export function SignInForm({ defaultServerUrl }: SignInFormProps) {
     setFocusTarget(null);
   });
 
-  const clearError = (field: FieldName) => setErrors(({ [field]: _cleared, ...rest }) => rest);
+  const clearError = (field: keyof SignInFormValues) => setErrors(({ [field]: _cleared, ...rest }) => rest);
 
   const handleSubmit = async (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
@@ -68,13 +77,21 @@ export function SignInForm({ defaultServerUrl }: SignInFormProps) {
     const server = serverUrl.trim();
     try {
       // Only send a server the user chose: otherwise the main process keeps its configured one.
-      await signIn({ email: email.trim(), password, ...(server !== '' && server !== defaultServerUrl ? { serverUrl: server } : {}) });
+      const factor = code.trim();
+      // Six digits come from the authenticator app; anything else is one of the printed recovery codes.
+      const secondFactor = !secondFactorAsked || factor === '' ? {} : /^\d{6}$/.test(factor) ? { totpCode: factor } : { recoveryCode: factor };
+      await signIn({ email: email.trim(), password, ...secondFactor, ...(server !== '' && server !== defaultServerUrl ? { serverUrl: server } : {}) });
     } catch (error) {
       const code = errorCode(error);
       setSubmitError({ code, message: errorMessage(error) });
       setSubmitting(false);
       if (code === 'server_unreachable') advanced.open();
-      setFocusTarget(code === 'invalid_credentials' ? 'password' : null);
+      const asksForCode = code !== null && SECOND_FACTOR_CODES.has(code);
+      if (asksForCode) {
+        setSecondFactorAsked(true);
+        setCode('');
+      }
+      setFocusTarget(code === 'invalid_credentials' ? 'password' : asksForCode ? 'code' : null);
     }
   };
 
@@ -126,6 +143,18 @@ export function SignInForm({ defaultServerUrl }: SignInFormProps) {
           withAsterisk={false}
           disabled={submitting}
         />
+        {secondFactorAsked && (
+          <TextInput
+            ref={fields.code}
+            label="Verification code"
+            description="The 6-digit code from your authenticator app, or one of your recovery codes."
+            autoComplete="one-time-code"
+            inputMode="text"
+            value={code}
+            onChange={(event) => setCode(event.currentTarget.value)}
+            disabled={submitting}
+          />
+        )}
         <Box>
           <UnstyledButton
             type="button"
