@@ -9,6 +9,7 @@ import { installAuth } from './auth/require-auth.ts';
 import { registerTotpRoutes } from './auth/totp-routes.ts';
 import { openDatabase, type DatabaseKind, type ServerDatabase } from './database.ts';
 import { seedDemo } from './demo/seed.ts';
+import { registerDeviceRoutes } from './devices/device-routes.ts';
 import { startLiveChanges } from './sync/live-changes.ts';
 import { registerMutationRoutes } from './sync/mutation-routes.ts';
 import { registerShapeRoutes } from './sync/shape-routes.ts';
@@ -174,6 +175,7 @@ export async function createSyncServer(options: SyncServerOptions): Promise<Sync
     app.get('/version', async (): Promise<VersionResponse> => ({ name: 'roi-desk-sync-server', version: SERVER_VERSION, api: API_VERSION }));
 
     registerAuthRoutes(app, { rateLimits: { ...DEFAULT_AUTH_RATE_LIMITS, ...options.rateLimits } });
+    registerDeviceRoutes(app);
     registerTotpRoutes(app, options.clock ? { now: options.clock } : {});
     registerShapeRoutes(app, {
       liveChanges,

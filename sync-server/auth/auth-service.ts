@@ -208,6 +208,11 @@ export async function verifyAccessToken(deps: AuthDeps, token: string): Promise<
   if (session.userDeactivatedAt || session.brokerageDeactivatedAt) {
     throw new ApiError(401, 'account_deactivated', ACCOUNT_DEACTIVATED);
   }
+  const now = clock(deps);
+  // "Last seen" for the device list, written at most once a minute per device.
+  if (!session.deviceLastSeenAt || now.getTime() - new Date(session.deviceLastSeenAt).getTime() > 60_000) {
+    await deps.db.update(devices).set({ lastSeenAt: now.toISOString() }).where(eq(devices.id, claims.dev));
+  }
   return { userId: session.id, brokerageId: session.brokerageId, role: session.role as Role, deviceId: claims.dev };
 }
 
@@ -231,6 +236,7 @@ async function loadDeviceSession(db: Executor, deviceId: string) {
     .select({
       ...accountColumns,
       deviceRevokedAt: devices.revokedAt,
+      deviceLastSeenAt: devices.lastSeenAt,
     })
     .from(devices)
     .innerJoin(users, eq(users.id, devices.userId))
