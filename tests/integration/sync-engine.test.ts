@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { brokerages, contacts, notes } from '../../db/schema/pg.ts';
 import { createAppServices, type AppServices } from '../../electron/app-services.ts';
 import { createMemorySecretStore } from '../../electron/secrets/secret-store.ts';
+import { rowsOf } from '../../sync-server/database.ts';
 import { createTestDatabase, type TestDatabase } from '../../sync-server/testing/test-databases.ts';
 import type { TestBackend } from '../../sync-server/testing/backends.ts';
 import { createTestUser, startTestServer, type TestServer, type TestUser } from '../../sync-server/testing/test-server.ts';
@@ -136,7 +137,7 @@ describe('sync engine against a real server', () => {
     expect(rows(device, 'SELECT assigned_agent_id FROM contacts WHERE id = ?', 'c-mine')[0]?.assigned_agent_id).toBe(agent.id);
     expect(await device.handlers.dismissRejectedChange({ id: rejected!.id })).toEqual({ dismissed: true });
     expect(device.sync()!.counts().failed).toBe(0);
-    const [{ count } = { count: 0 }] = (await server.db.execute(sql`SELECT count(*)::int AS count FROM contacts WHERE assigned_agent_id = ${other.id}`)).rows as { count: number }[];
+    const [{ count } = { count: 0 }] = rowsOf<{ count: number }>(await server.db.execute(sql`SELECT count(*)::int AS count FROM contacts WHERE assigned_agent_id = ${other.id}`));
     expect(count).toBe(1);
   });
 });
