@@ -39,21 +39,6 @@ export function createHlcClock(node: string, options: { now?: () => number; last
   let counter = 0;
   if (options.last) ({ millis, counter } = parseHlc(options.last));
 
-  const advance = (remoteMillis: number, remoteCounter: number) => {
-    const wall = now();
-    const newest = Math.max(wall, millis, remoteMillis);
-    if (newest === millis && newest === remoteMillis) counter = Math.max(counter, remoteCounter) + 1;
-    else if (newest === millis) counter += 1;
-    else if (newest === remoteMillis) counter = remoteCounter + 1;
-    else counter = 0;
-    millis = newest;
-    // Only reachable with more than 100k edits in one millisecond: borrow the next millisecond.
-    if (counter > MAX_COUNTER) {
-      millis += 1;
-      counter = 0;
-    }
-  };
-
   return {
     tick() {
       const wall = now();

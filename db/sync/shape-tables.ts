@@ -129,7 +129,9 @@ export function toSqliteValue(column: ShapeColumn, value: unknown): string | num
     case 'bool':
       return value === true || value === 't' || value === 'true' ? 1 : 0;
     case 'jsonb':
-      return typeof value === 'string' ? value : JSON.stringify(value);
+      // Always encode: a JSON string scalar (a conflict's losing phone number, say) arrives parsed, as a
+      // JS string, and must be stored as JSON text ("\"555-0101\""), not bare, or reading it back fails.
+      return JSON.stringify(value);
     case 'int4':
     case 'int8':
     case 'float8':

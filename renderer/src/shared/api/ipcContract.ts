@@ -8,6 +8,7 @@ export type {
   IpcResult,
   OperationInput,
   OperationOutput,
+  RejectedChange,
   RendererApi,
   Session,
   SyncStatus,

@@ -87,4 +87,22 @@ describe('SyncStatusIndicator', () => {
     unmount();
     expect(useSyncStatusState.getState().status).toBeNull();
   });
+
+  it('lists the changes the server refused, with its reasons, and dismisses them', async () => {
+    const client = createFakeApiClient({
+      getSyncStatus: async () => sampleSyncStatus({ failedChanges: 1 }),
+      listRejectedChanges: async () => [
+        { id: 7, tableName: 'contacts', op: 'update', rowId: 'c1', changes: '{"assigned_agent_id":"u2"}', reason: 'only a manager can assign work to someone else', at: '2026-11-22T10:00:00.000Z' },
+      ],
+      dismissRejectedChange: async () => ({ dismissed: true }),
+    });
+    renderIndicator(client);
+    await screen.findByTestId('sync-status');
+    act(() => indicator().click());
+    expect(await screen.findByText('Contact changed: assigned agent id → u2')).toBeTruthy();
+    expect(screen.getByText(/only a manager can assign work to someone else/)).toBeTruthy();
+    act(() => screen.getByRole('button', { name: 'Dismiss' }).click());
+    expect(await screen.findByText(/Nothing was refused/)).toBeTruthy();
+    expect(client.handlers.dismissRejectedChange).toHaveBeenCalledWith({ id: 7 });
+  });
 });

@@ -1,7 +1,9 @@
 import { Box, Group, Stack, Text, Tooltip, UnstyledButton } from '@mantine/core';
+import { useDisclosure } from '@mantine/hooks';
 import { useNow } from '../../../shared/hooks/useNow.ts';
 import { useSyncStatusState } from '../states/syncStatusState.ts';
 import { describeSyncStatus, type SyncTone } from '../utils/describeSyncStatus.ts';
+import { RejectedChangesModal } from './RejectedChangesModal.tsx';
 
 const TONE_COLORS: Record<SyncTone, string> = {
   synced: 'var(--mantine-color-teal-6)',
@@ -11,14 +13,20 @@ const TONE_COLORS: Record<SyncTone, string> = {
   unknown: 'var(--mantine-color-gray-4)',
 };
 
-/** Header badge: a coloured dot, a short label and the last sync time; the tooltip has every detail. */
+/**
+ * Header badge: a coloured dot, a short label and the last sync time; the tooltip has every detail, and
+ * a click lists the changes the server refused (with its reasons).
+ */
 export function SyncStatusIndicator() {
   const status = useSyncStatusState((state) => state.status);
   const loadError = useSyncStatusState((state) => state.loadError);
   const now = useNow();
   const description = describeSyncStatus(status, loadError, now);
+  const [refusedOpen, refused] = useDisclosure(false);
 
   return (
+    <>
+    <RejectedChangesModal opened={refusedOpen} onClose={refused.close} />
     <Tooltip
       multiline
       w={280}
@@ -38,6 +46,8 @@ export function SyncStatusIndicator() {
         data-testid="sync-status"
         data-sync-tone={description.tone}
         aria-label={`Sync status: ${description.details.join('. ')}`}
+        aria-haspopup="dialog"
+        onClick={refused.open}
         px="xs"
         py={4}
         style={{ borderRadius: 'var(--mantine-radius-md)' }}
@@ -60,5 +70,6 @@ export function SyncStatusIndicator() {
         </Group>
       </UnstyledButton>
     </Tooltip>
+    </>
   );
 }
