@@ -10,6 +10,7 @@ import { registerTotpRoutes } from './auth/totp-routes.ts';
 import { openDatabase, type DatabaseKind, type ServerDatabase } from './database.ts';
 import { seedDemo } from './demo/seed.ts';
 import { registerDeviceRoutes } from './devices/device-routes.ts';
+import { registerIngestRoutes } from './ingest/ingest-routes.ts';
 import { startLiveChanges } from './sync/live-changes.ts';
 import { registerMutationRoutes } from './sync/mutation-routes.ts';
 import { registerShapeRoutes } from './sync/shape-routes.ts';
@@ -176,6 +177,7 @@ export async function createSyncServer(options: SyncServerOptions): Promise<Sync
 
     registerAuthRoutes(app, { rateLimits: { ...DEFAULT_AUTH_RATE_LIMITS, ...options.rateLimits } });
     registerDeviceRoutes(app);
+    registerIngestRoutes(app, options.clock ? { now: options.clock } : {});
     registerTotpRoutes(app, options.clock ? { now: options.clock } : {});
     registerShapeRoutes(app, {
       liveChanges,

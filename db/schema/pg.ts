@@ -502,3 +502,33 @@ export const syncClientMutations = pgTable('sync_client_mutations', {
   lastMutationId: bigint('last_mutation_id', { mode: 'number' }).notNull(),
   updatedAt: updatedAt(),
 });
+
+// ---- Event ingestion (server-only; see sync-server/ingest) ----
+
+// API keys for POST /v1/events. Only a hash is stored; the key is shown once when created.
+export const serverIngestKeys = pgTable(
+  'server_ingest_keys',
+  {
+    id: text('id').primaryKey(),
+    brokerageId: text('brokerage_id')
+      .notNull()
+      .references(() => brokerages.id),
+    keyHash: text('key_hash').notNull(),
+    label: text('label').notNull().default(''),
+    createdAt: createdAt(),
+    lastUsedAt: ts('last_used_at'),
+    revokedAt: ts('revoked_at'),
+  },
+  (t) => [uniqueIndex('server_ingest_keys_hash_uq').on(t.keyHash)],
+);
+
+// Shared secrets of signed webhooks (HMAC-SHA256 needs the secret itself, so it is stored as given).
+export const serverWebhookSecrets = pgTable('server_webhook_secrets', {
+  id: text('id').primaryKey(),
+  brokerageId: text('brokerage_id')
+    .notNull()
+    .references(() => brokerages.id),
+  secret: text('secret').notNull(),
+  createdAt: createdAt(),
+  revokedAt: ts('revoked_at'),
+});

@@ -16,6 +16,7 @@ import {
   events,
   marketSales,
   properties,
+  serverIngestKeys,
   serverSettings,
   userCredentials,
   users,
@@ -23,6 +24,7 @@ import {
 import type { ContactStage } from '../../db/schema/vocabulary.ts';
 import { hashPassword, type ScryptParams } from '../auth/passwords.ts';
 import { bulkInsertIgnoringConflicts } from '../bulk-insert.ts';
+import { hashIngestKey } from '../ingest/ingest-keys.ts';
 import type { ServerDb } from '../database.ts';
 import { synthesizeAddress } from './addresses.ts';
 import { demoId } from './deterministic-id.ts';
@@ -82,6 +84,7 @@ export async function seedDemo(db: ServerDb, options: SeedOptions = {}): Promise
   await db.transaction(async (tx) => {
     inserted.brokerages = await bulkInsertIgnoringConflicts(tx, brokerages, demoBrokerageRows());
     inserted.users = await bulkInsertIgnoringConflicts(tx, users, demoUserRows(territories));
+    await bulkInsertIgnoringConflicts(tx, serverIngestKeys, demoIngestKeyRows());
     // A demo email may already belong to an account with another id; credentials and assignments
     // then follow the existing account rather than failing on a foreign key.
     const idByEmail = await userIdsByEmail(tx);
@@ -202,6 +205,7 @@ export async function seedDemoAccounts(db: ServerDb, options: Pick<SeedOptions, 
   await db.transaction(async (tx) => {
     await bulkInsertIgnoringConflicts(tx, brokerages, demoBrokerageRows());
     await bulkInsertIgnoringConflicts(tx, users, demoUserRows(territories));
+    await bulkInsertIgnoringConflicts(tx, serverIngestKeys, demoIngestKeyRows());
     const idByEmail = await userIdsByEmail(tx);
     await bulkInsertIgnoringConflicts(
       tx,
@@ -212,6 +216,11 @@ export async function seedDemoAccounts(db: ServerDb, options: Pick<SeedOptions, 
       }),
     );
   });
+}
+
+/** The documented demo ingestion keys: `demo-ingest-<brokerage key>` (e.g. demo-ingest-cascade). */
+function demoIngestKeyRows(): (typeof serverIngestKeys.$inferInsert)[] {
+  return DEMO_BROKERAGES.map((b) => ({ id: demoId('ingest-key', b.key), brokerageId: b.id, keyHash: hashIngestKey(`demo-ingest-${b.key}`), label: 'Demo ingestion key' }));
 }
 
 function demoBrokerageRows(): (typeof brokerages.$inferInsert)[] {

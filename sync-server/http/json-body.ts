@@ -3,11 +3,20 @@
 import type { FastifyInstance } from 'fastify';
 import { ApiError } from './errors.ts';
 
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** The JSON body as received, for routes that verify a signature over the exact bytes. */
+    rawBody: string | null;
+  }
+}
+
 export function installJsonParser(app: FastifyInstance): void {
+  app.decorateRequest('rawBody', null);
   app.removeContentTypeParser('application/json');
   // Matches application/json and application/*+json, with or without parameters (charset=utf-8).
-  app.addContentTypeParser(/^application\/([\w.+-]+\+)?json(\s*;.*)?$/i, { parseAs: 'string' }, (_request, body, done) => {
+  app.addContentTypeParser(/^application\/([\w.+-]+\+)?json(\s*;.*)?$/i, { parseAs: 'string' }, (request, body, done) => {
     const text = typeof body === 'string' ? body : body.toString('utf8');
+    request.rawBody = text;
     if (text.trim() === '') {
       done(new ApiError(400, 'invalid_json', 'The request body is empty but Content-Type says JSON. Send a JSON object.'), undefined);
       return;
