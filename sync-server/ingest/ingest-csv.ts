@@ -41,7 +41,7 @@ export async function ingestEventCsv(db: ServerDb, brokerageId: string, text: st
 
   const valid: { event: IncomingEvent; line: number }[] = [];
   for (const { record, line } of records) {
-    let props: unknown = {};
+    let props: unknown;
     try {
       props = record.props?.trim() ? JSON.parse(record.props) : {};
     } catch {
