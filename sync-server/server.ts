@@ -11,6 +11,7 @@ import { openDatabase, type DatabaseKind, type ServerDatabase } from './database
 import { seedDemo } from './demo/seed.ts';
 import { registerDeviceRoutes } from './devices/device-routes.ts';
 import { registerIngestRoutes } from './ingest/ingest-routes.ts';
+import { registerBundledModels, registerModelRoutes } from './models/model-registry.ts';
 import { startLiveChanges } from './sync/live-changes.ts';
 import { registerMutationRoutes } from './sync/mutation-routes.ts';
 import { registerShapeRoutes } from './sync/shape-routes.ts';
@@ -50,6 +51,8 @@ export type SyncServerOptions = {
   liveTimeoutMs?: number;
   /** Rows per shape snapshot page / changes per log response (default 5,000). */
   shapePageSize?: number;
+  /** Folder of the models registered at start (default: the committed models/); null registers none (tests). */
+  modelsDir?: string | null;
   /** Registers more routes before the server starts listening (embedding, tests). */
   routes?: (app: FastifyInstance) => void | Promise<void>;
 };
@@ -128,6 +131,8 @@ export async function createSyncServer(options: SyncServerOptions): Promise<Sync
       const seeded = await seedDemo(database.db);
       app.log.info({ seeded }, seeded.skipped ? 'demo data already present' : 'demo data loaded');
     }
+    const models = options.modelsDir === null ? [] : await registerBundledModels(database.db, options.modelsDir);
+    if (models.length > 0) app.log.info({ models }, 'bundled models registered');
     const jwt = await resolveJwtKey(database.db, { option: options.jwtSecret, env: process.env.ROI_JWT_SECRET });
     app.log.info({ source: jwt.source }, 'access-token signing key ready');
 
@@ -177,6 +182,7 @@ export async function createSyncServer(options: SyncServerOptions): Promise<Sync
 
     registerAuthRoutes(app, { rateLimits: { ...DEFAULT_AUTH_RATE_LIMITS, ...options.rateLimits } });
     registerDeviceRoutes(app);
+    registerModelRoutes(app);
     registerIngestRoutes(app, options.clock ? { now: options.clock } : {});
     registerTotpRoutes(app, options.clock ? { now: options.clock } : {});
     registerShapeRoutes(app, {

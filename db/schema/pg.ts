@@ -4,6 +4,7 @@
 import { sql } from 'drizzle-orm';
 import {
   bigint,
+  customType,
   bigserial,
   boolean,
   date,
@@ -532,3 +533,34 @@ export const serverWebhookSecrets = pgTable('server_webhook_secrets', {
   createdAt: createdAt(),
   revokedAt: ts('revoked_at'),
 });
+
+// ---- Model registry (server-only; see sync-server/models) ----
+
+const bytea = customType<{ data: Buffer; driverData: Buffer | Uint8Array }>({
+  dataType: () => 'bytea',
+  fromDriver: (value) => (Buffer.isBuffer(value) ? value : Buffer.from(value)),
+});
+
+// Versions of the intent and valuation models. Devices download the active version of each name,
+// check its sha256 and swap it in; every alert carries the version that produced it.
+export const serverModels = pgTable(
+  'server_models',
+  {
+    id: text('id').primaryKey(),
+    // intent-sell, intent-buy, intent-refinance, intent-investment, avm
+    name: text('name').notNull(),
+    version: text('version').notNull(),
+    sha256: text('sha256').notNull(),
+    size: integer('size').notNull(),
+    content: bytea('content').notNull(),
+    // Companion data the runtime needs (e.g. calibration tables) and the model card's metrics.
+    metadata: jsonb('metadata').$type<Record<string, unknown>>().notNull().default({}),
+    active: boolean('active').notNull().default(false),
+    createdAt: createdAt(),
+    activatedAt: ts('activated_at'),
+  },
+  (t) => [
+    uniqueIndex('server_models_name_version_uq').on(t.name, t.version),
+    uniqueIndex('server_models_active_uq').on(t.name).where(sql`${t.active}`),
+  ],
+);

@@ -46,6 +46,8 @@ export async function startTestServer(
     port: 0,
     logger: false,
     jwtSecret: TEST_JWT_SECRET,
+    // Registering the committed models copies megabytes into every test database: only where asked.
+    modelsDir: null,
     ...options,
   });
   const request: TestServer['request'] = async (method, path, init = {}) => {

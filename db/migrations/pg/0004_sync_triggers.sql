@@ -39,10 +39,14 @@ BEGIN
 END $$;
 --> statement-breakpoint
 
+-- Every logged change also wakes the live requests of its table: the statement-level sync_notify trigger
+-- only covers the table a statement wrote, not the dependants sync_move_dependents re-emits for it
+-- (Postgres delivers one notification per distinct payload and transaction, at commit).
 CREATE OR REPLACE FUNCTION sync_log(tbl text, brokerage text, scope text[], op text, r jsonb)
 RETURNS void LANGUAGE sql AS $$
   INSERT INTO sync_changes (table_name, brokerage_id, scope, op, row_id, row)
   VALUES (tbl, brokerage, scope, op, r->>'id', r);
+  SELECT pg_notify('roi_sync_changes', tbl);
 $$;
 --> statement-breakpoint
 
@@ -74,6 +78,7 @@ DECLARE
   new_row jsonb;
   old_row jsonb;
   brokerage text;
+  old_brokerage text;
   old_scope text[];
   new_scope text[];
   diff jsonb;
@@ -87,10 +92,13 @@ BEGIN
   ELSIF TG_OP = 'DELETE' THEN
     PERFORM sync_log(TG_TABLE_NAME, brokerage, sync_row_scope(TG_TABLE_NAME, old_row), 'delete', jsonb_build_object('id', old_row->'id'));
   ELSE
+    old_brokerage := CASE WHEN TG_TABLE_NAME = 'brokerages' THEN old_row->>'id' ELSE old_row->>'brokerage_id' END;
     old_scope := sync_row_scope(TG_TABLE_NAME, old_row);
     new_scope := sync_row_scope(TG_TABLE_NAME, new_row);
-    IF old_scope IS DISTINCT FROM new_scope THEN
-      PERFORM sync_log(TG_TABLE_NAME, brokerage, old_scope, 'delete', jsonb_build_object('id', old_row->'id'));
+    -- A row that changes scope, brokerage or primary key leaves the shapes that held it (a delete where it
+    -- was) and enters the ones that now hold it whole: a patch would reach users who never had the row.
+    IF old_scope IS DISTINCT FROM new_scope OR old_brokerage IS DISTINCT FROM brokerage OR (old_row->'id') IS DISTINCT FROM (new_row->'id') THEN
+      PERFORM sync_log(TG_TABLE_NAME, old_brokerage, old_scope, 'delete', jsonb_build_object('id', old_row->'id'));
       PERFORM sync_log(TG_TABLE_NAME, brokerage, new_scope, 'insert', new_row);
     ELSE
       SELECT coalesce(jsonb_object_agg(n.key, n.value), '{}'::jsonb) INTO diff
