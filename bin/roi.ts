@@ -11,6 +11,10 @@ const commands: Record<string, Command> = {
     summary: 'Run the sync server alone',
     run: async (argv) => (await import('../sync-server/cli.ts')).runServerCommand(argv),
   },
+  avm: {
+    summary: 'Value properties from market sales in CSV files (see --help)',
+    run: async (argv) => (await import('../models/valuation/avm-command.ts')).runAvmCommand(argv),
+  },
   bench: {
     summary: 'Run the benchmarks, print a table and write JSON (--out FILE)',
     run: async (argv) => (await import('../bench/run-bench.ts')).runBenchCommand(argv),
