@@ -112,8 +112,10 @@ export function toTextForm(column: ShapeColumn, value: unknown): string | null {
       return JSON.stringify(value);
     case 'bool':
       return value === true || value === 't' || value === 'true' ? 'true' : 'false';
-    case 'timestamptz':
-      return new Date(String(value)).toISOString();
+    case 'timestamptz': {
+      const date = new Date(String(value));
+      return Number.isNaN(date.getTime()) ? String(value) : date.toISOString(); // 'infinity' stays as written
+    }
     default:
       return typeof value === 'string' ? value : String(value);
   }

@@ -52,11 +52,11 @@ export async function applyMutationBatch(
       INSERT INTO sync_client_mutations (client_id, user_id, last_mutation_id, updated_at)
       VALUES (${batch.clientId}, ${auth.userId}, ${last}, now())
       ON CONFLICT (client_id) DO UPDATE SET last_mutation_id = excluded.last_mutation_id, updated_at = now()`);
-    return results;
+    // Read while the writer lock is held: exactly the position of the batch's last change (no later writer's).
+    return { results, position: await logHead(tx) };
   });
-  // Read after commit: every effect of the batch is at or before this log position.
-  const txid = String(await logHead(db));
-  return outcomes.map((outcome) => ({ ...outcome, txid }));
+  const txid = String(outcomes.position);
+  return outcomes.results.map((outcome) => ({ ...outcome, txid }));
 }
 
 function rejectionReason(error: unknown): string {
@@ -95,6 +95,8 @@ async function applyOne(tx: Tx, auth: AuthContext, mutation: Mutation, at: Date)
       await tx.execute(sql`UPDATE ${sql.identifier(table)} SET deleted_at = ${at.toISOString()} WHERE id = ${mutation.pk}`);
     }
   } else {
+    // Deleting what is already deleted changes nothing (the first tombstone's time stands).
+    if (mutation.op === 'delete' && existing.deleted_at !== null && existing.deleted_at !== undefined) return;
     const changes = mutation.op === 'delete' ? { deleted_at: at.toISOString() } : mutation.changes;
     await mergeFields(tx, auth, table, existing, mutation, changes, at);
   }
@@ -120,12 +122,14 @@ async function visibleTo(tx: Tx, auth: AuthContext, table: ShapeTable, row: Row)
   return scope?.visible === true;
 }
 
-/** Agents may take a contact or an alert for themselves; handing work to others is a manager's call. */
+/** Agents may take a contact, an alert or a task for themselves; handing work to others is a manager's call. */
 async function checkAssignments(_tx: Tx, auth: AuthContext, mutation: Mutation): Promise<void> {
   if (auth.role !== 'agent') return;
-  const assignee = mutation.changes.assigned_agent_id;
-  if (assignee !== undefined && assignee !== null && assignee !== auth.userId) {
-    throw new Rejection('only a manager can assign work to someone else');
+  for (const field of ['assigned_agent_id', 'assignee_id']) {
+    const assignee = mutation.changes[field];
+    if (assignee !== undefined && assignee !== null && assignee !== auth.userId) {
+      throw new Rejection('only a manager can assign work to someone else');
+    }
   }
 }
 

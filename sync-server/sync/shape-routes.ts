@@ -14,13 +14,13 @@ import { electricSchema, isShapeTable, rowKey, SHAPE_TABLES, shapeTableInfo, toT
 import { authOf, requireAuth } from '../auth/require-auth.ts';
 import type { ServerDb } from '../database.ts';
 import { ApiError } from '../http/errors.ts';
-import { logHead, readChanges, readSnapshotPage, type LoggedChange } from './change-log.ts';
+import { logHead, readChanges, readSnapshotMessages, type LoggedChange } from './change-log.ts';
 import type { LiveChanges } from './live-changes.ts';
 import { mayReadTable, scopeOf, type ShapeScope } from './shape-scope.ts';
 
 export type ShapeRouteOptions = {
   liveChanges: LiveChanges;
-  /** Rows per snapshot page and changes per log response. */
+  /** Rows per snapshot page and changes per log response (at most; see VALUES_PER_PAGE). */
   pageSize?: number;
   /** How long a live request waits for a change before answering up-to-date (the client gives up at 45 s). */
   liveTimeoutMs?: number;
@@ -28,6 +28,16 @@ export type ShapeRouteOptions = {
 
 export const DEFAULT_PAGE_SIZE = 5_000;
 export const LIVE_TIMEOUT_MS = 20_000;
+
+/**
+ * Column values per response (rows × columns), at most. The app's main process parses a response and
+ * applies it to SQLite in one go, at about 1.5 µs per value; past ~30k values that stalls it beyond
+ * 50 ms. So a page of wide rows (properties: 34 columns) holds fewer of them than one of narrow rows.
+ */
+export const VALUES_PER_PAGE = 20_000;
+
+const rowsPerPage = (table: ShapeTable, maxRows: number) =>
+  Math.max(1, Math.min(maxRows, Math.floor(VALUES_PER_PAGE / shapeTableInfo(table).columns.length)));
 
 type Message = Record<string, unknown>;
 
@@ -37,7 +47,7 @@ const mustRefetch: Message[] = [{ headers: { control: 'must-refetch' } }];
 const single = (value: unknown): string | undefined => (Array.isArray(value) ? undefined : typeof value === 'string' ? value : undefined);
 
 export function registerShapeRoutes(app: FastifyInstance, options: ShapeRouteOptions): void {
-  const pageSize = options.pageSize ?? DEFAULT_PAGE_SIZE;
+  const maxPageRows = options.pageSize ?? DEFAULT_PAGE_SIZE;
   const liveTimeoutMs = options.liveTimeoutMs ?? LIVE_TIMEOUT_MS;
   const db = () => app.syncDb;
 
@@ -63,6 +73,7 @@ export function registerShapeRoutes(app: FastifyInstance, options: ShapeRouteOpt
 
     const scope = scopeOf(auth);
     if (!mayReadTable(scope, table)) throw new ApiError(403, 'forbidden', `Your account belongs to no brokerage, so it has no ${table} to sync.`);
+    const pageSize = rowsPerPage(table, maxPageRows);
 
     reply.header('cache-control', 'no-store');
     if (offset.kind === 'start') return startShape(db(), reply, { table, scope, userId: auth.userId, pageSize });
@@ -79,17 +90,21 @@ export function registerShapeRoutes(app: FastifyInstance, options: ShapeRouteOpt
       return snapshotPage(db(), reply, { table, scope, handle: shape.handle, page: offset.page, afterId: cursor.afterId, snapshotSeq: shape.snapshotSeq, pageSize });
     }
 
-    // The log: answer at once when something is there; a live request otherwise waits for a change.
-    const wait = live ? options.liveChanges.waitFor(table, liveTimeoutMs) : null;
-    try {
-      let batch = await readLog(db(), { table, scope, after: offset.position, pageSize });
-      if (wait && batch.changes.length === 0) {
-        const why = await wait.promise;
-        if (why === 'changed') batch = await readLog(db(), { table, scope, after: offset.position, pageSize });
+    // The log: answered at once when something is there. A live request otherwise waits until a change to its rows arrives or the deadline passes. A wake-up only says
+    // "the table changed somewhere": if nothing new is ours, keep waiting. The waiter is registered before
+    // each read, so a change landing between the read and the wait still wakes us.
+    const deadline = Date.now() + (live ? liveTimeoutMs : 0);
+    let closing = false;
+    for (;;) {
+      const wait: ReturnType<LiveChanges['waitFor']> | null = live && !closing ? options.liveChanges.waitFor(table, Math.max(0, deadline - Date.now())) : null;
+      try {
+        const batch = await readLog(db(), { table, scope, after: offset.position, pageSize });
+        if (!batch) return refetch(reply); // an offset past the log: not one this server gave out
+        if (!wait || batch.changes.length > 0 || Date.now() >= deadline) return sendLog(reply, { table, handle: shape.handle, live, ...batch });
+        closing = (await wait.promise) === 'closing';
+      } finally {
+        wait?.cancel();
       }
-      return sendLog(reply, { table, handle: shape.handle, live, ...batch });
-    } finally {
-      wait?.cancel();
     }
   });
 }
@@ -105,7 +120,7 @@ async function startShape(
   db: ServerDb,
   reply: FastifyReply,
   options: { table: ShapeTable; scope: ShapeScope; userId: string; pageSize: number },
-): Promise<Message[]> {
+): Promise<string> {
   // The log position first, then the rows: every change after it is replayed on top of rows read later,
   // and replaying inserts (upserts), patches and deletes over a newer row converges to the same state.
   const snapshotSeq = await logHead(db);
@@ -119,27 +134,30 @@ async function snapshotPage(
   db: ServerDb,
   reply: FastifyReply,
   options: { table: ShapeTable; scope: ShapeScope; handle: string; page: number; afterId: string; snapshotSeq: number; pageSize: number },
-): Promise<Message[]> {
+): Promise<string> {
   const { table, handle, page, pageSize } = options;
-  const rows = await readSnapshotPage(db, { table, scope: options.scope, afterId: options.afterId, limit: pageSize });
+  const rows = await readSnapshotMessages(db, { table, scope: options.scope, afterId: options.afterId, limit: pageSize });
   let next: string;
   if (rows.length === pageSize) {
-    const lastId = String(rows[rows.length - 1]!.id);
+    const lastId = rows[rows.length - 1]!.id;
     await db.insert(syncSnapshotCursors).values({ handle, page: page + 1, afterId: lastId }).onConflictDoNothing();
     next = snapshotOffset(page + 1);
   } else {
     next = logOffset(options.snapshotSeq);
   }
   setShapeHeaders(reply, { handle, offset: next, table, live: false, upToDate: false });
-  return rows.map((row) => changeMessage(table, 'insert', row));
+  // The messages are JSON text already (built by Postgres): sent as they are.
+  reply.type('application/json; charset=utf-8');
+  return `[${rows.map((row) => row.message).join(',')}]`;
 }
 
 async function readLog(
   db: ServerDb,
   options: { table: ShapeTable; scope: ShapeScope; after: number; pageSize: number },
-): Promise<{ changes: LoggedChange[]; position: number; complete: boolean }> {
+): Promise<{ changes: LoggedChange[]; position: number; complete: boolean } | null> {
   const head = await logHead(db);
-  if (head <= options.after) return { changes: [], position: options.after, complete: true };
+  if (head < options.after) return null;
+  if (head === options.after) return { changes: [], position: head, complete: true };
   const changes = await readChanges(db, { table: options.table, scope: options.scope, after: options.after, upTo: head, limit: options.pageSize });
   const complete = changes.length < options.pageSize;
   return { changes, position: complete ? head : changes[changes.length - 1]!.seq, complete };
