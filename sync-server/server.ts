@@ -22,6 +22,7 @@ import { API_VERSION, SERVER_VERSION } from './version.ts';
 export const DEFAULT_HOST = '127.0.0.1';
 export const DEFAULT_PORT = 7300;
 export const DEFAULT_BODY_LIMIT = 1024 * 1024;
+const CLOSE_GRACE_MS = 3_000;
 
 /** Pino options accepted for `logger` (redaction of secrets is always added on top). */
 export type LoggerOptions = Exclude<FastifyServerOptions['logger'], boolean | undefined>;
@@ -207,7 +208,11 @@ export async function createSyncServer(options: SyncServerOptions): Promise<Sync
     database,
     close: () => {
       shuttingDown = true;
-      return (closing ??= app.close());
+      // In-flight requests get a few seconds to finish; connections a client opened and never used
+      // (fetch does that after an aborted request) would otherwise hold close() until they time out.
+      const force = setTimeout(() => app.server.closeAllConnections(), CLOSE_GRACE_MS);
+      force.unref();
+      return (closing ??= app.close().finally(() => clearTimeout(force)));
     },
   };
 }
