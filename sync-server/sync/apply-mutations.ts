@@ -95,9 +95,11 @@ async function applyOne(tx: Tx, auth: AuthContext, mutation: Mutation, at: Date)
       await tx.execute(sql`UPDATE ${sql.identifier(table)} SET deleted_at = ${at.toISOString()} WHERE id = ${mutation.pk}`);
     }
   } else {
-    // Deleting what is already deleted changes nothing (the first tombstone's time stands).
-    if (mutation.op === 'delete' && existing.deleted_at !== null && existing.deleted_at !== undefined) return;
-    const changes = mutation.op === 'delete' ? { deleted_at: at.toISOString() } : mutation.changes;
+    // Deleting what is already deleted keeps the first tombstone's time, but a newer delete must still take
+    // the field's clock: else an older undo (deleted_at: null) arriving later would revive a row that the
+    // newest edit deleted, and the outcome would depend on the order devices push in.
+    const alreadyDeleted = existing.deleted_at !== null && existing.deleted_at !== undefined;
+    const changes = mutation.op === 'delete' ? { deleted_at: alreadyDeleted ? existing.deleted_at : at.toISOString() } : mutation.changes;
     await mergeFields(tx, auth, table, existing, mutation, changes, at);
   }
 
