@@ -42,13 +42,23 @@ export function createReplica(sqlite: Database.Database, identity: { nodeId: str
   const readRow = (table: ShapeTable, id: string): Row | null =>
     (prepared(`SELECT * FROM ${quote(table)} WHERE id = ?`).get(id) as Row | undefined) ?? null;
 
+  // The last INSERT statement per table and its columns: a snapshot brings thousands of rows with the same
+  // columns, and building (and hashing) the SQL text for each of them cost more than the insert itself.
+  const lastInsert = new Map<ShapeTable, { names: string[]; statement: Database.Statement }>();
+
   /** Writes a whole row (insert or replace); columns absent from `row` take their defaults. */
   const writeRow = (table: ShapeTable, row: Row) => {
     const info = shapeTableInfo(table);
     const names = Object.keys(row).filter((name) => info.byName.has(name));
-    prepared(`INSERT OR REPLACE INTO ${quote(table)} (${names.map(quote).join(', ')}) VALUES (${names.map(() => '?').join(', ')})`).run(
-      ...names.map((name) => row[name] as never),
-    );
+    let insert = lastInsert.get(table);
+    if (!insert || insert.names.length !== names.length || insert.names.some((name, i) => name !== names[i])) {
+      insert = {
+        names,
+        statement: prepared(`INSERT OR REPLACE INTO ${quote(table)} (${names.map(quote).join(', ')}) VALUES (${names.map(() => '?').join(', ')})`),
+      };
+      lastInsert.set(table, insert);
+    }
+    insert.statement.run(...names.map((name) => row[name] as never));
   };
 
   const patchRow = (table: ShapeTable, id: string, patch: Row) => {
@@ -66,9 +76,9 @@ export function createReplica(sqlite: Database.Database, identity: { nodeId: str
   const toStored = (table: ShapeTable, value: Row): Row => {
     const info = shapeTableInfo(table);
     const stored: Row = {};
-    for (const [name, raw] of Object.entries(value)) {
+    for (const name of Object.keys(value)) {
       const column = info.byName.get(name);
-      if (column) stored[name] = toSqliteValue(column, raw);
+      if (column) stored[name] = toSqliteValue(column, value[name]);
     }
     return stored;
   };
@@ -136,11 +146,23 @@ export function createReplica(sqlite: Database.Database, identity: { nodeId: str
     };
   };
 
-  const applyServerMessage = (table: ShapeTable, message: Extract<ShapeMessage, { key: string }>) => {
+  /** Whether any edit of `table` is in flight (one query per batch instead of one per row when none is). */
+  const hasEditsInFlight = (table: ShapeTable) =>
+    isWritableTable(table) &&
+    prepared(`SELECT 1 FROM local_outbox WHERE table_name = ? AND status IN ('pending', 'acknowledged') LIMIT 1`).get(table) !== undefined;
+
+  // The newest HLC handed to clock.receive: HLCs compare as strings (fixed widths), so an older or equal
+  // one would not move the clock and needs no parsing.
+  let receivedHlc = '';
+
+  const applyServerMessage = (table: ShapeTable, message: Extract<ShapeMessage, { key: string }>, tableHasEditsInFlight: boolean) => {
     const value = toStored(table, message.value);
     const id = String(message.value.id);
-    if (typeof value.hlc === 'string' && value.hlc) clock.receive(value.hlc);
-    const inFlight = isWritableTable(table) && pendingFor(table, id).length > 0;
+    if (typeof value.hlc === 'string' && value.hlc > receivedHlc) {
+      clock.receive(value.hlc);
+      receivedHlc = value.hlc;
+    }
+    const inFlight = tableHasEditsInFlight && pendingFor(table, id).length > 0;
     if (!inFlight) {
       if (message.headers.operation === 'delete') deleteRow(table, id);
       else if (message.headers.operation === 'insert') writeRow(table, value);
@@ -177,8 +199,10 @@ export function createReplica(sqlite: Database.Database, identity: { nodeId: str
   };
 
   const applyShapeBatch = sqlite.transaction((table: ShapeTable, messages: ShapeMessage[], position: ShapePosition) => {
+    // Applying server messages never adds outbox entries, so this holds for the whole batch.
+    const inFlight = hasEditsInFlight(table);
     for (const message of messages) {
-      if ('key' in message) applyServerMessage(table, message);
+      if ('key' in message) applyServerMessage(table, message, inFlight);
       else if (message.headers.control === 'must-refetch') resetTableInTransaction(table);
     }
     saveShapePosition(table, position);
@@ -187,8 +211,8 @@ export function createReplica(sqlite: Database.Database, identity: { nodeId: str
   });
 
   /**
-   * 409 must-refetch: the table is rebuilt from a new snapshot. Rows with local edits in flight stay
-   * (their server copies are cleared, so they are rebuilt from what the new snapshot brings).
+   * 409 must-refetch: the table is rebuilt from a new snapshot. Rows with local edits in flight stay, and
+   * so do their server copies, until the new snapshot brings the row again and replaces the copy.
    */
   const resetTableInTransaction = (table: ShapeTable) => {
     prepared(

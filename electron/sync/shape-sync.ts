@@ -80,6 +80,10 @@ export function startShapeSync(options: ShapeSyncOptions): ShapeSync {
           options.onError?.(table, error as Error);
           restartLater(table);
         }
+        // The client awaits its subscribers before the next response, and prefetched responses are already
+        // in memory: without this pause it parses and applies page after page in one macrotask, and the
+        // main process (IPC, timers) stalls for the whole initial sync of a table.
+        return new Promise<void>((resolve) => setImmediate(resolve));
       },
       () => restartLater(table),
     );

@@ -14,6 +14,8 @@ export type LiveChanges = {
   waitFor(table: string, timeoutMs: number): { promise: Promise<'changed' | 'timeout' | 'closing'>; cancel(): void };
   /** Live requests currently waiting (for the console and the fan-out benchmark). */
   waiting(): number;
+  /** Notifications received so far. A log read started after this count was seen reflects every change announced up to it. */
+  wakeups(): number;
   close(): Promise<void>;
 };
 
@@ -21,7 +23,9 @@ type Waiter = { table: string; resolve: (why: 'changed' | 'timeout' | 'closing')
 
 export async function startLiveChanges(database: ServerDatabase): Promise<LiveChanges> {
   const waiters = new Set<Waiter>();
+  let wakeups = 0;
   const wake = (table: string) => {
+    wakeups++;
     for (const waiter of waiters) if (table === '' || waiter.table === table) waiter.resolve('changed');
   };
   const unlisten = await database.listen(CHANGES_CHANNEL, wake);
@@ -45,6 +49,7 @@ export async function startLiveChanges(database: ServerDatabase): Promise<LiveCh
       return { promise, cancel: () => waiter.resolve('timeout') };
     },
     waiting: () => waiters.size,
+    wakeups: () => wakeups,
     async close() {
       for (const waiter of [...waiters]) waiter.resolve('closing');
       await unlisten();

@@ -31,10 +31,12 @@ export const LIVE_TIMEOUT_MS = 20_000;
 
 /**
  * Column values per response (rows × columns), at most. The app's main process parses a response and
- * applies it to SQLite in one go, at about 1.5 µs per value; past ~30k values that stalls it beyond
- * 50 ms. So a page of wide rows (properties: 34 columns) holds fewer of them than one of narrow rows.
+ * applies it to SQLite in one go, at about 1.5 µs per value, and the pages of two tables syncing at once
+ * can land in one turn of its event loop: 10k values keep that near 30 ms (the 50 ms budget, measured by
+ * `npm run bench -- --only main.event_loop`). A page of wide rows (properties: 34 columns) therefore
+ * holds fewer of them than one of narrow rows (events: 8).
  */
-export const VALUES_PER_PAGE = 20_000;
+export const VALUES_PER_PAGE = 10_000;
 
 const rowsPerPage = (table: ShapeTable, maxRows: number) =>
   Math.max(1, Math.min(maxRows, Math.floor(VALUES_PER_PAGE / shapeTableInfo(table).columns.length)));
@@ -50,6 +52,22 @@ export function registerShapeRoutes(app: FastifyInstance, options: ShapeRouteOpt
   const maxPageRows = options.pageSize ?? DEFAULT_PAGE_SIZE;
   const liveTimeoutMs = options.liveTimeoutMs ?? LIVE_TIMEOUT_MS;
   const db = () => app.syncDb;
+
+  // Requests for the same rows from the same position share one log read while no notification arrives
+  // in between: a change wakes every request held on its table at once, and 1,000 devices on one
+  // brokerage would otherwise send 2,000 identical queries. A read keyed by the wake-up count began after
+  // that notification, so it sees every change it announced; a later change is a new notification, which
+  // wakes the sharers again (each registers its waiter before reading).
+  const sharedReads = new Map<string, ReturnType<typeof readLog>>();
+  const readLogShared = (from: { table: ShapeTable; scope: ShapeScope; after: number; pageSize: number }) => {
+    const key = `${options.liveChanges.wakeups()}|${from.table}|${from.scope.key}|${from.after}|${from.pageSize}`;
+    let read = sharedReads.get(key);
+    if (!read) {
+      read = readLog(db(), from).finally(() => sharedReads.delete(key));
+      sharedReads.set(key, read);
+    }
+    return read;
+  };
 
   app.get('/v1/shape', { preHandler: requireAuth }, async (request, reply) => {
     const auth = authOf(request);
@@ -98,7 +116,7 @@ export function registerShapeRoutes(app: FastifyInstance, options: ShapeRouteOpt
     for (;;) {
       const wait: ReturnType<LiveChanges['waitFor']> | null = live && !closing ? options.liveChanges.waitFor(table, Math.max(0, deadline - Date.now())) : null;
       try {
-        const batch = await readLog(db(), { table, scope, after: offset.position, pageSize });
+        const batch = await readLogShared({ table, scope, after: offset.position, pageSize });
         if (!batch) return refetch(reply); // an offset past the log: not one this server gave out
         if (!wait || batch.changes.length > 0 || Date.now() >= deadline) return sendLog(reply, { table, handle: shape.handle, live, ...batch });
         closing = (await wait.promise) === 'closing';

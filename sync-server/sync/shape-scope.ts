@@ -37,5 +37,7 @@ export function rowScopeFilter(scope: ShapeScope, table: ShapeTable): SQL {
       ? sql`t.id = ${scope.brokerageId}`
       : sql`t.brokerage_id = ${scope.brokerageId}`;
   if (scope.agentId === null) return tenant;
-  return sql`${tenant} AND (sync_row_scope(${table}, to_jsonb(t)) IS NULL OR sync_row_scope(${table}, to_jsonb(t)) && ARRAY['', ${scope.agentId}]::text[])`;
+  // A NULL scope (brokerage-wide) passes. One call per row: the function runs per row scanned, and a
+  // snapshot page of an agent scans every row of the brokerage.
+  return sql`${tenant} AND coalesce(sync_row_scope(${table}, to_jsonb(t)) && ARRAY['', ${scope.agentId}]::text[], true)`;
 }
