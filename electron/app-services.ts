@@ -2,14 +2,19 @@
 // host (electron/host) both call createAppServices and expose its handlers through the IPC contract,
 // so every behaviour is testable in plain Node.
 import os from 'node:os';
+import path from 'node:path';
 import type { EventPayload, OperationHandlers } from './ipc/contract.ts';
+import { AppError } from './ipc/errors.ts';
 import type { EventName } from './ipc/operations.ts';
+import { createModelStore } from './models/model-store.ts';
 import type { SecretStore } from './secrets/secret-store.ts';
 import { createSessionService } from './session/session-service.ts';
 import { openUserStore, type LocalStore } from './store/local-store.ts';
 import { startSyncEngine, type SyncEngine } from './sync/sync-engine.ts';
 import { createSyncStatusTracker } from './sync/sync-status.ts';
 import { readAppVersion } from './app-version.ts';
+import { startValuationService, type ValuationService } from './valuation/valuation-service.ts';
+import type { ModelSpec } from './valuation/valuation-messages.ts';
 
 export type Shell = 'electron' | 'browser';
 
@@ -37,6 +42,8 @@ export type AppServices = {
   store(): LocalStore | null;
   /** The running sync engine of the signed-in session, or null. */
   sync(): SyncEngine | null;
+  /** The valuation service of the signed-in session, or null. */
+  valuation(): ValuationService | null;
   close(): Promise<void>;
 };
 
@@ -55,14 +62,32 @@ export async function createAppServices(options: AppServicesOptions): Promise<Ap
     log,
   });
 
+  // Models follow the server's registry (downloaded once a session has caught up); shipped ones until then.
+  const models = createModelStore({ dir: path.join(options.dataDir, 'models') });
+  const avmModel = (): ModelSpec | null => {
+    const model = models.current('avm');
+    return model ? { file: model.file, version: model.version, calibration: model.metadata.calibration } : null;
+  };
+
   let store: LocalStore | null = null;
   let engine: SyncEngine | null = null;
   let engineDevice: string | null = null;
+  let valuation: ValuationService | null = null;
+  const closingValuations = new Set<Promise<void>>();
   const stopEngine = () => {
+    if (valuation) {
+      const closing = valuation.close().catch((error: unknown) => log(`Could not stop the valuation service: ${String(error)}`));
+      closingValuations.add(closing);
+      void closing.finally(() => closingValuations.delete(closing));
+    }
+    valuation = null;
     engine?.stop();
     engine = null;
     engineDevice = null;
   };
+  models.onChange((names) => {
+    if (names.includes('avm')) valuation?.modelChanged();
+  });
   const closeStore = () => {
     stopEngine();
     store?.close();
@@ -91,6 +116,7 @@ export async function createAppServices(options: AppServicesOptions): Promise<Ap
       if (engineDevice !== next.deviceId) {
         stopEngine();
         engineDevice = next.deviceId;
+        let modelsChecked = false;
         engine = startSyncEngine({
           store,
           serverUrl: next.serverUrl,
@@ -99,14 +125,25 @@ export async function createAppServices(options: AppServicesOptions): Promise<Ap
           accessToken,
           refreshAccessToken: () => session.refreshAccessToken(),
           ...(options.syncTimings ? { timings: options.syncTimings } : {}),
-          onTablesChanged: (tables) => emit('dataChanged', { tables }),
-          onCaughtUp: () => status.markSynced(),
+          onTablesChanged: (tables) => {
+            emit('dataChanged', { tables });
+            valuation?.tablesChanged(tables);
+          },
+          onCaughtUp: () => {
+            status.markSynced();
+            if (modelsChecked) return;
+            modelsChecked = true;
+            void accessToken()
+              .then((token) => models.refresh(next.serverUrl, token))
+              .catch((error: unknown) => log(`Could not check the model registry (keeping the current models): ${String(error)}`));
+          },
           onOutboxChanged: () => status.refreshCounts(),
           onError: (message) => {
             log(message);
             status.reportError(message);
           },
         });
+        valuation = startValuationService({ store, sync: engine, model: avmModel, userId: next.user.id, log, monthly: true });
       }
     }
     emit('sessionChanged', next);
@@ -114,6 +151,11 @@ export async function createAppServices(options: AppServicesOptions): Promise<Ap
 
   await session.restore().catch((error: unknown) => log(`Could not restore the previous session: ${String(error)}`));
   status.start();
+
+  const signedInValuation = (): ValuationService => {
+    if (!valuation) throw new AppError('unauthenticated', 'Sign in to see properties; they live in your account’s data on this device.');
+    return valuation;
+  };
 
   const handlers: OperationHandlers = {
     getAppInfo: async () => ({
@@ -141,6 +183,12 @@ export async function createAppServices(options: AppServicesOptions): Promise<Ap
       status.refreshCounts();
       return { dismissed };
     },
+    listProperties: async (input) => signedInValuation().listProperties(input),
+    getProperty: async ({ id }) => signedInValuation().getProperty(id),
+    updatePropertyFacts: async ({ id, changes }) => signedInValuation().updatePropertyFacts(id, changes),
+    revalueProperty: async ({ id }) => signedInValuation().revalueProperty(id),
+    analyzeRefinance: async (input) => signedInValuation().analyzeRefinance(input),
+    createMaintenanceTask: async ({ propertyId, itemId }) => signedInValuation().createMaintenanceTask(propertyId, itemId),
   };
 
   return {
@@ -151,8 +199,11 @@ export async function createAppServices(options: AppServicesOptions): Promise<Ap
     },
     store: () => store,
     sync: () => engine,
+    valuation: () => valuation,
     async close() {
       status.stop();
+      stopEngine();
+      await Promise.all(closingValuations);
       closeStore();
       listeners.clear();
     },

@@ -441,6 +441,28 @@ export const localServerRows = sqliteTable(
   (t) => [primaryKey({ columns: [t.tableName, t.rowId] })],
 );
 
+// Every valuation this device made of a property, for the value-history chart. Client-local: each device
+// derives valuations from the synced facts and market data, and only the current estimate (on
+// properties) syncs. `valued_at` is the valuation date (YYYY-MM-DD), not when it was computed: a
+// retrospective valuation uses only the sales known before that date.
+export const localPropertyValues = sqliteTable(
+  'local_property_values',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    propertyId: text('property_id').notNull(),
+    valuedAt: text('valued_at').notNull(),
+    estimate: real('estimate').notNull(),
+    low: real('low').notNull(),
+    high: real('high').notNull(),
+    confidence: integer('confidence').notNull(),
+    modelVersion: text('model_version').notNull(),
+    // What caused it: VALUATION_REASONS of electron/ipc/contract.ts (initial, facts_edited, market_sales, …).
+    reason: text('reason').notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [index('local_property_values_property_idx').on(t.propertyId, t.valuedAt)],
+);
+
 // Where each table's shape stream stands; written in the same transaction as the rows it delivered.
 export const localShapes = sqliteTable('local_shapes', {
   tableName: text('table_name').primaryKey(),

@@ -255,6 +255,14 @@ export type MutationBatch = { clientId: string; mutations: Mutation[] };
 export type MutationResult = { id: number; status: 'applied' | 'duplicate' | 'rejected'; reason?: string; txid: string };
 export type MutationBatchResponse = { results: MutationResult[] };
 
+// Building a zod schema costs far more than using one (~0.5 ms in zod 4): one per table, built on first use.
+const changesSchemas = new Map<string, z.ZodType>();
+const changesSchema = (table: string, rule: TableRule): z.ZodType => {
+  let schema = changesSchemas.get(table);
+  if (!schema) changesSchemas.set(table, (schema = rule.fields.partial().strict()));
+  return schema;
+};
+
 /**
  * What is wrong with a mutation's operation and changes, or null. Unknown fields, wrong types and
  * operations a table does not take are refused before anything is written.
@@ -266,7 +274,7 @@ export function checkMutation(mutation: Pick<Mutation, 'table' | 'op' | 'changes
   if (mutation.op === 'delete') {
     return Object.keys(mutation.changes).length === 0 ? null : 'changes must be empty for a delete';
   }
-  const parsed = rule.fields.partial().strict().safeParse(mutation.changes);
+  const parsed = changesSchema(mutation.table, rule).safeParse(mutation.changes);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
     const field = issue.path.map(String).join('.');

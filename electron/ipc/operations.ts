@@ -1,6 +1,20 @@
 // The names of every IPC operation and event, as plain data: the sandboxed preload bundles only this
 // file (no zod), and contract.ts proves at compile time that it lists exactly the contract's keys.
-export const OPERATION_NAMES = ['getAppInfo', 'getSession', 'signIn', 'signOut', 'getSyncStatus', 'listRejectedChanges', 'dismissRejectedChange'] as const;
+export const OPERATION_NAMES = [
+  'getAppInfo',
+  'getSession',
+  'signIn',
+  'signOut',
+  'getSyncStatus',
+  'listRejectedChanges',
+  'dismissRejectedChange',
+  'listProperties',
+  'getProperty',
+  'updatePropertyFacts',
+  'revalueProperty',
+  'analyzeRefinance',
+  'createMaintenanceTask',
+] as const;
 export type OperationName = (typeof OPERATION_NAMES)[number];
 
 export const EVENT_NAMES = ['sessionChanged', 'syncStatusChanged', 'dataChanged', 'openAlert'] as const;

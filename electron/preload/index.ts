@@ -112,6 +112,12 @@ export function createRendererApi(ipc: IpcRendererPort): RendererApi {
     getSyncStatus: call('getSyncStatus'),
     listRejectedChanges: call('listRejectedChanges'),
     dismissRejectedChange: call('dismissRejectedChange'),
+    listProperties: call('listProperties'),
+    getProperty: call('getProperty'),
+    updatePropertyFacts: call('updatePropertyFacts'),
+    revalueProperty: call('revalueProperty'),
+    analyzeRefinance: call('analyzeRefinance'),
+    createMaintenanceTask: call('createMaintenanceTask'),
     on,
   } satisfies RendererApi;
 }

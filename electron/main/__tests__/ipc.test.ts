@@ -15,6 +15,10 @@ const session = {
   offline: false,
 };
 
+const noProperty = async (): Promise<never> => {
+  throw new AppError('not_found', 'There is no such property on this device.');
+};
+
 function fakeHandlers(): OperationHandlers {
   return {
     getAppInfo: vi.fn(async () => ({ version: '0.1.0', shell: 'electron' as const, serverUrl: 'http://127.0.0.1:7300', platform: 'linux', keychainAvailable: true })),
@@ -24,6 +28,12 @@ function fakeHandlers(): OperationHandlers {
     getSyncStatus: vi.fn(async () => ({ online: true, pendingChanges: 0, failedChanges: 0, lastSyncAt: null, error: null })),
     listRejectedChanges: vi.fn(async () => []),
     dismissRejectedChange: vi.fn(async () => ({ dismissed: false })),
+    listProperties: vi.fn(async () => ({ total: 0, items: [] })),
+    getProperty: vi.fn(noProperty),
+    updatePropertyFacts: vi.fn(noProperty),
+    revalueProperty: vi.fn(noProperty),
+    analyzeRefinance: vi.fn(async () => null),
+    createMaintenanceTask: vi.fn(noProperty),
   };
 }
 

@@ -40,6 +40,20 @@ function fakeServices(): FakeServices {
     getSyncStatus: async () => syncStatus,
     listRejectedChanges: async () => [],
     dismissRejectedChange: async () => ({ dismissed: false }),
+    listProperties: async () => ({ total: 0, items: [] }),
+    getProperty: async () => {
+      throw new Error('not in this test');
+    },
+    updatePropertyFacts: async () => {
+      throw new Error('not in this test');
+    },
+    revalueProperty: async () => {
+      throw new Error('not in this test');
+    },
+    analyzeRefinance: async () => null,
+    createMaintenanceTask: async () => {
+      throw new Error('not in this test');
+    },
   };
   return {
     handlers,

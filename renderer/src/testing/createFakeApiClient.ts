@@ -54,6 +54,10 @@ export const sampleSyncStatus = (overrides: Partial<SyncStatus> = {}): SyncStatu
   ...overrides,
 });
 
+const noProperty = async (): Promise<never> => {
+  throw new ApiError('not_found', 'There is no such property on this device.');
+};
+
 /** A RendererApiClient whose operations are vi.fn()s with harmless defaults, and whose events tests push. */
 export function createFakeApiClient(overrides: Partial<{ [N in OperationName]: Handler<N> }> = {}): FakeApiClient {
   const handlers: FakeHandlers = {
@@ -64,6 +68,12 @@ export function createFakeApiClient(overrides: Partial<{ [N in OperationName]: H
     getSyncStatus: vi.fn<Handler<'getSyncStatus'>>(overrides.getSyncStatus ?? (async () => sampleSyncStatus())),
     listRejectedChanges: vi.fn<Handler<'listRejectedChanges'>>(overrides.listRejectedChanges ?? (async () => [])),
     dismissRejectedChange: vi.fn<Handler<'dismissRejectedChange'>>(overrides.dismissRejectedChange ?? (async () => ({ dismissed: false }))),
+    listProperties: vi.fn<Handler<'listProperties'>>(overrides.listProperties ?? (async () => ({ total: 0, items: [] }))),
+    getProperty: vi.fn<Handler<'getProperty'>>(overrides.getProperty ?? noProperty),
+    updatePropertyFacts: vi.fn<Handler<'updatePropertyFacts'>>(overrides.updatePropertyFacts ?? noProperty),
+    revalueProperty: vi.fn<Handler<'revalueProperty'>>(overrides.revalueProperty ?? noProperty),
+    analyzeRefinance: vi.fn<Handler<'analyzeRefinance'>>(overrides.analyzeRefinance ?? (async () => null)),
+    createMaintenanceTask: vi.fn<Handler<'createMaintenanceTask'>>(overrides.createMaintenanceTask ?? noProperty),
   };
   const listeners = new Map<EventName, Set<(payload: unknown) => void>>();
   const reconnectListeners = new Set<() => void>();

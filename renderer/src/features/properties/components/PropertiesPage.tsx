@@ -1,15 +1,10 @@
-import { IconBuildingEstate } from '@tabler/icons-react';
-import { PageEmptyState } from '../../../shared/ui/PageEmptyState.tsx';
-import { PageLayout } from '../../../shared/ui/PageLayout.tsx';
+import { useRoute } from '../../../app/navigation/route.ts';
+import { PropertyDetailPage } from './PropertyDetailPage.tsx';
+import { PropertyListPage } from './PropertyListPage.tsx';
 
+/** #/properties lists the properties; #/properties/<id> is one property's dashboard. */
 export function PropertiesPage() {
-  return (
-    <PageLayout title="Properties" description="Homes owned by your contacts, with what they are worth and why.">
-      <PageEmptyState
-        icon={<IconBuildingEstate size={28} stroke={1.5} />}
-        title="No properties yet"
-        description="Each property appears here with its estimated value and range, equity, comparable sales nearby and the local market."
-      />
-    </PageLayout>
-  );
+  const { params } = useRoute();
+  const id = params[0];
+  return id ? <PropertyDetailPage key={id} id={id} /> : <PropertyListPage />;
 }

@@ -14,6 +14,12 @@ function fakePreloadApi(overrides: Partial<RendererApi> = {}): RendererApi {
     getSyncStatus: unexpected,
     listRejectedChanges: unexpected,
     dismissRejectedChange: unexpected,
+    listProperties: unexpected,
+    getProperty: unexpected,
+    updatePropertyFacts: unexpected,
+    revalueProperty: unexpected,
+    analyzeRefinance: unexpected,
+    createMaintenanceTask: unexpected,
     on: () => () => {},
     ...overrides,
   };

@@ -104,7 +104,22 @@ describe('createWebSocketApiClient', () => {
   it('exposes one function per operation of the contract, plus on()', async () => {
     const { url } = await startServer(() => {});
     const { api } = client(url);
-    expect(Object.keys(api).sort()).toEqual(['dismissRejectedChange', 'getAppInfo', 'getSession', 'getSyncStatus', 'listRejectedChanges', 'on', 'signIn', 'signOut']);
+    expect(Object.keys(api).sort()).toEqual([
+      'analyzeRefinance',
+      'createMaintenanceTask',
+      'dismissRejectedChange',
+      'getAppInfo',
+      'getProperty',
+      'getSession',
+      'getSyncStatus',
+      'listProperties',
+      'listRejectedChanges',
+      'on',
+      'revalueProperty',
+      'signIn',
+      'signOut',
+      'updatePropertyFacts',
+    ]);
   });
 
   it('rejects with an ApiError carrying the code and message of an error result', async () => {

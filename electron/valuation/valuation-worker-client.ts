@@ -1,0 +1,102 @@
+// Starts the valuation worker and turns its messages into promises. Under Electron the main process runs
+// compiled JavaScript and the worker is the compiled valuation-worker.js beside this file; in development
+// and tests (TypeScript through tsx or vitest) the worker first registers tsx's loader, then imports the
+// .ts entry — the same way bin/roi.mjs starts the CLI.
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import type { ValuationDetail } from '../ipc/contract.ts';
+import type { ItemResult, MarketInfo, ModelSpec, ValuationItem, ValuationSummary, WorkerFailureCode, WorkerRequest, WorkerResponse } from './valuation-messages.ts';
+
+export class ValuationUnavailable extends Error {
+  readonly code: WorkerFailureCode;
+  constructor(code: WorkerFailureCode, message: string) {
+    super(message);
+    this.name = 'ValuationUnavailable';
+    this.code = code;
+  }
+}
+
+export type Valued<V> = { results: ItemResult<V>[]; market: MarketInfo; seconds: number };
+
+export type ValuationWorker = {
+  summaries(items: ValuationItem[], today: string): Promise<Valued<ValuationSummary>>;
+  details(items: ValuationItem[], today: string): Promise<Valued<ValuationDetail>>;
+  /** The synced market sales changed: the next valuation rebuilds the market first. */
+  marketChanged(): void;
+  setModel(model: ModelSpec): void;
+  close(): Promise<void>;
+};
+
+function spawn(workerData: unknown): Worker {
+  const here = fileURLToPath(import.meta.url);
+  const entry = pathToFileURL(path.join(path.dirname(here), `valuation-worker${path.extname(here)}`)).href;
+  if (!here.endsWith('.ts')) return new Worker(new URL(entry), { workerData });
+  const tsx = import.meta.resolve('tsx/esm/api');
+  const bootstrap = `(async () => { (await import(${JSON.stringify(tsx)})).register(); await import(${JSON.stringify(entry)}); })();`;
+  return new Worker(bootstrap, { eval: true, workerData });
+}
+
+export function startValuationWorker(options: { dbFile: string; model: ModelSpec; log?: (message: string) => void }): ValuationWorker {
+  const log = options.log ?? (() => {});
+  let model = options.model;
+  let worker: Worker | null = null;
+  let nextId = 1;
+  const pending = new Map<number, { resolve: (response: WorkerResponse) => void; reject: (error: Error) => void }>();
+
+  // Started on first use and again after a crash, so a broken batch never leaves the app without valuations.
+  const ensureWorker = (): Worker => {
+    if (worker) return worker;
+    const started = spawn({ dbFile: options.dbFile, model });
+    started.on('message', (response: WorkerResponse) => {
+      const waiting = pending.get(response.id);
+      pending.delete(response.id);
+      waiting?.resolve(response);
+    });
+    const fail = (error: Error) => {
+      if (worker === started) worker = null;
+      for (const waiting of pending.values()) waiting.reject(error);
+      pending.clear();
+    };
+    started.on('error', (error) => {
+      log(`The valuation worker failed: ${error.stack ?? error.message}`);
+      fail(new ValuationUnavailable('internal', `The valuation worker stopped (${error.message}); it restarts with the next valuation.`));
+    });
+    started.on('exit', (code) => {
+      if (code !== 0 && worker === started) log(`The valuation worker exited with code ${code}.`);
+      fail(new ValuationUnavailable('internal', 'The valuation worker stopped; it restarts with the next valuation.'));
+    });
+    worker = started;
+    return started;
+  };
+
+  const send = (message: WorkerRequest) => worker?.postMessage(message);
+
+  async function request<V>(items: ValuationItem[], detail: boolean, today: string): Promise<Valued<V>> {
+    const id = nextId++;
+    const response = await new Promise<WorkerResponse>((resolve, reject) => {
+      pending.set(id, { resolve, reject });
+      ensureWorker().postMessage({ type: 'value', id, items, detail, today } satisfies WorkerRequest);
+    });
+    if (!response.ok) {
+      if (response.code === 'internal') log(`Valuation failed in the worker: ${response.error}`);
+      throw new ValuationUnavailable(response.code, response.code === 'internal' ? 'The valuation failed; details are in the app log.' : response.error);
+    }
+    return { results: response.results as ItemResult<V>[], market: response.market, seconds: response.seconds };
+  }
+
+  return {
+    summaries: (items, today) => request<ValuationSummary>(items, false, today),
+    details: (items, today) => request<ValuationDetail>(items, true, today),
+    marketChanged: () => send({ type: 'marketChanged' }),
+    setModel(next) {
+      model = next;
+      send({ type: 'setModel', model: next });
+    },
+    async close() {
+      const running = worker;
+      worker = null;
+      await running?.terminate();
+    },
+  };
+}
