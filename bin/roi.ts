@@ -11,6 +11,10 @@ const commands: Record<string, Command> = {
     summary: 'Run the sync server alone',
     run: async (argv) => (await import('../sync-server/cli.ts')).runServerCommand(argv),
   },
+  score: {
+    summary: 'Score contacts for sell/buy/refinance/investment intent from CSV files (see --help)',
+    run: async (argv) => (await import('../models/intent/score-command.ts')).runScoreCommand(argv),
+  },
   avm: {
     summary: 'Value properties from market sales in CSV files (see --help)',
     run: async (argv) => (await import('../models/valuation/avm-command.ts')).runAvmCommand(argv),

@@ -1,0 +1,152 @@
+// Intent scoring throughput (product target: features + the four ONNX models for ≥ 20,000 contacts/s) on
+// 100k contacts with 1M events at scale 1, generated deterministically in memory with the engagement
+// dataset's shape (event mix, calculator/document kinds, searched zip codes, heavy-tailed activity). Timed:
+// compacting each contact's events (prepareContactHistory), the feature pass and the four calibrated
+// models, in the app's batches. Also the longest the event loop is held while scoring in those batches.
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { EVENT_TYPES, type EventType } from '../../db/schema/vocabulary.ts';
+import { prepareContactHistory, type FeatureContext } from '../../models/intent/features.ts';
+import { AGE_BANDS, CALCULATOR_KINDS, CONTACT_SOURCES, DAY_MS, DOCUMENT_KINDS, type IntentContact, type IntentEvent } from '../../models/intent/intent-inputs.ts';
+import { loadIntentModels } from '../../models/intent/intent-models.ts';
+import { loadMarketRates } from '../../models/intent/market-rates.ts';
+import { scoreHistories } from '../../models/intent/score-contacts.ts';
+import { createCategorical, createRng, createWeightedSampler } from '../prng.ts';
+import type { Benchmark, BenchContext } from '../types.ts';
+
+const BASE_CONTACTS = 100_000;
+const BASE_EVENTS = 1_000_000;
+const AS_OF = Date.UTC(2015, 0, 31);
+const HISTORY_START = AS_OF - 2 * 365 * DAY_MS;
+
+// Relative frequencies of the engagement dataset.
+const EVENT_WEIGHTS: readonly (readonly [EventType, number])[] = [
+  ['email_opened', 354],
+  ['login', 156],
+  ['home_search', 135],
+  ['home_value_checked', 133],
+  ['market_report_viewed', 88],
+  ['calculator_used', 80],
+  ['comparables_viewed', 57],
+  ['document_viewed', 56],
+  ['document_downloaded', 36],
+  ['profile_updated', 24],
+  ['email_clicked', 14],
+  ['document_shared', 11],
+];
+if (EVENT_WEIGHTS.length !== EVENT_TYPES.length) throw new Error('bench/benchmarks/scoring.ts: event weights out of date with vocabulary.ts');
+
+function zipcode(n: number): string {
+  return String(98001 + (n % 199));
+}
+
+/** Contacts and their events, as the app would read them from SQLite: plain records, time-sorted events. */
+export function generatePopulation(scale: number, seed: number): { contacts: IntentContact[]; eventsByContact: IntentEvent[][] } {
+  const rng = createRng(seed);
+  const contactCount = Math.max(10, Math.round(BASE_CONTACTS * scale));
+  const eventCount = Math.max(100, Math.round(BASE_EVENTS * scale));
+  const contacts: IntentContact[] = [];
+  const activity = new Float64Array(contactCount);
+  for (let i = 0; i < contactCount; i++) {
+    const owner = rng.chance(0.8);
+    const financed = owner && rng.chance(0.85);
+    const price = Math.round(rng.logNormal(Math.log(350_000), 0.5));
+    contacts.push({
+      id: `c_${String(i + 1).padStart(6, '0')}`,
+      isOwner: owner,
+      zipcode: zipcode(rng.int(0, 198)),
+      purchaseDate: owner ? AS_OF - rng.int(365, 30 * 365) * DAY_MS : null,
+      purchasePrice: owner ? price : null,
+      loanOriginal: financed ? Math.round(price * (0.6 + 0.35 * rng.next())) : null,
+      loanRate: financed ? 3 + 5 * rng.next() : null,
+      loanTermYears: financed ? rng.pick([15, 30, 30, 30]) : null,
+      estimatedValue: owner ? Math.round(price * (1 + rng.next())) : null,
+      sqftLiving: owner ? rng.int(700, 4500) : null,
+      bedrooms: owner ? rng.int(1, 6) : null,
+      yearBuilt: owner ? rng.int(1920, 2014) : null,
+      grade: owner ? rng.int(5, 11) : null,
+      householdSize: rng.int(1, 6),
+      ageBand: rng.pick(AGE_BANDS),
+      source: rng.pick(CONTACT_SOURCES),
+    });
+    activity[i] = rng.chance(0.1) ? 0 : rng.logNormal(0, 1.1);
+  }
+  const sampleContact = createWeightedSampler(activity, rng);
+  const sampleType = createCategorical(EVENT_WEIGHTS, rng);
+  const eventsByContact: IntentEvent[][] = contacts.map(() => []);
+  for (let e = 0; e < eventCount; e++) {
+    const c = sampleContact();
+    const type = sampleType();
+    const event: IntentEvent = { type, at: HISTORY_START + Math.floor(rng.next() * (AS_OF - HISTORY_START)) };
+    if (type === 'calculator_used') event.detail = rng.pick(CALCULATOR_KINDS);
+    else if (type.startsWith('document_')) event.detail = rng.pick(DOCUMENT_KINDS);
+    else if (type === 'home_search') event.detail = rng.chance(0.5) ? contacts[c]!.zipcode! : zipcode(rng.int(0, 198));
+    eventsByContact[c]!.push(event);
+  }
+  for (const list of eventsByContact) list.sort((a, b) => a.at - b.at);
+  return { contacts, eventsByContact };
+}
+
+let cached: { key: string; population: ReturnType<typeof generatePopulation> } | null = null;
+function population(ctx: BenchContext) {
+  const key = `${ctx.scale}:${ctx.seed}`;
+  if (cached?.key !== key) {
+    const t0 = performance.now();
+    cached = { key, population: generatePopulation(ctx.scale, ctx.seed) };
+    ctx.log(`  generated ${cached.population.contacts.length} contacts for scoring in ${Math.round(performance.now() - t0)} ms`);
+  }
+  return cached.population;
+}
+
+/** Scores every contact as the app would: per batch, compact the events, then features + models (yielding between batches). */
+async function scoreAll(ctx: BenchContext, batchSize: number): Promise<{ contacts: number; events: number; seconds: number; highScores: number }> {
+  const { contacts, eventsByContact } = population(ctx);
+  const models = await loadIntentModels({ threads: 1 });
+  const context: FeatureContext = { rates: loadMarketRates(), historyStart: HISTORY_START, outcomesKnown: false };
+  try {
+    let highScores = 0;
+    const t0 = performance.now();
+    for (let start = 0; start < contacts.length; start += batchSize) {
+      const histories = contacts.slice(start, start + batchSize).map((contact, i) => prepareContactHistory(contact, eventsByContact[start + i]!));
+      await scoreHistories(histories, [AS_OF], context, models, ({ probabilities }) => {
+        for (const scores of Object.values(probabilities)) for (const p of scores) if (p >= 0.5) highScores++;
+      }, { batchSize });
+    }
+    const seconds = (performance.now() - t0) / 1000;
+    return { contacts: contacts.length, events: eventsByContact.reduce((n, list) => n + list.length, 0), seconds, highScores };
+  } finally {
+    await models.dispose();
+  }
+}
+
+export const benchmarks: Benchmark[] = [
+  {
+    name: 'scoring.contacts_per_s',
+    unit: 'contacts/s',
+    target: { op: '>=', value: 20_000 },
+    async run(ctx) {
+      await scoreAll(ctx, 4096); // warm-up: JIT, onnxruntime's first runs
+      const run = await scoreAll(ctx, 4096);
+      return {
+        value: run.contacts / run.seconds,
+        details: { contacts: run.contacts, events: run.events, seconds: Math.round(run.seconds * 1000) / 1000, batch_size: 4096, onnx_threads: 1, scores_at_least_half: run.highScores },
+      };
+    },
+  },
+  {
+    name: 'scoring.event_loop_max_block_ms',
+    unit: 'ms',
+    target: { op: '<=', value: 50 },
+    async run(ctx) {
+      const batchSize = 1024;
+      const histogram = monitorEventLoopDelay({ resolution: 1 });
+      histogram.enable();
+      const run = await scoreAll(ctx, batchSize);
+      histogram.disable();
+      // The histogram records how late its 1 ms timer fired, i.e. how long the loop was held.
+      return {
+        value: histogram.max / 1e6,
+        details: { p99_ms: Math.round((histogram.percentile(99) / 1e6) * 1000) / 1000, contacts: run.contacts, batch_size: batchSize, seconds: Math.round(run.seconds * 1000) / 1000 },
+      };
+    },
+  },
+];
