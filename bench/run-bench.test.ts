@@ -27,7 +27,8 @@ function quiet() {
 const readReport = (file: string) => JSON.parse(readFileSync(file, 'utf8')) as BenchReport;
 
 describe('roi bench', () => {
-  it('runs every registered benchmark on scaled-down data and writes the report', async () => {
+  // Every benchmark for real, at 1% scale: the sync ones start a server process on a throw-away database.
+  it('runs every registered benchmark on scaled-down data and writes the report', { timeout: 240_000 }, async () => {
     const out = quiet();
     const file = path.join(dir, 'all.json');
     const code = await runBenchCommand(['--scale', SCALE, '--cache-dir', path.join(dir, 'cache'), '--out', file]);
