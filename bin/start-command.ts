@@ -134,5 +134,8 @@ export async function runStartCommand(argv: string[]): Promise<number> {
   log('Stopping…');
   await stop();
   log('Stopped.');
+  // Everything we own is closed; a handle some library keeps (a worker thread, a timer) must not keep a
+  // stopped app running, so the process is ended if it has not exited by itself shortly after.
+  setTimeout(() => process.exit(0), 2_000).unref();
   return 0;
 }

@@ -41,12 +41,15 @@ export function startValuationWorker(options: { dbFile: string; model: ModelSpec
   const log = options.log ?? (() => {});
   let model = options.model;
   let worker: Worker | null = null;
+  let closed = false;
   let nextId = 1;
   const pending = new Map<number, { resolve: (response: WorkerResponse) => void; reject: (error: Error) => void }>();
 
   // Started on first use and again after a crash, so a broken batch never leaves the app without valuations.
   const ensureWorker = (): Worker => {
     if (worker) return worker;
+    // After close() nothing may start a worker again: it would keep the process alive.
+    if (closed) throw new ValuationUnavailable('internal', 'The valuation service has stopped.');
     const started = spawn({ dbFile: options.dbFile, model });
     started.on('message', (response: WorkerResponse) => {
       const waiting = pending.get(response.id);
@@ -94,6 +97,7 @@ export function startValuationWorker(options: { dbFile: string; model: ModelSpec
       send({ type: 'setModel', model: next });
     },
     async close() {
+      closed = true;
       const running = worker;
       worker = null;
       await running?.terminate();
