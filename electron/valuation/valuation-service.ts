@@ -14,7 +14,7 @@ import { defaultRefinanceRate, equityTimeline, loanPosition, REFINANCE_DEFAULTS,
 import { maintenanceSchedule, maintenanceTaskId } from './property-maintenance.ts';
 import { createPropertyQueries } from './property-queries.ts';
 import type { PropertyRow } from './property-subject.ts';
-import { columnChanges, subjectOf, withChanges } from './property-subject.ts';
+import { columnChanges, factsOf, subjectOf, withChanges } from './property-subject.ts';
 import type { ModelSpec, ValuationItem, ValuationSummary } from './valuation-messages.ts';
 import type { ValuationWorker } from './valuation-worker-client.ts';
 import { startValuationWorker, ValuationUnavailable } from './valuation-worker-client.ts';
@@ -158,19 +158,7 @@ export function startValuationService(options: ValuationServiceOptions) {
         lat: row.lat,
         lng: row.lng,
         owner: queries.owner(row.contactId),
-        facts: {
-          bedrooms: row.bedrooms,
-          bathrooms: row.bathrooms,
-          sqftLiving: row.sqftLiving,
-          sqftLot: row.sqftLot,
-          floors: row.floors,
-          yrBuilt: row.yrBuilt,
-          yrRenovated: row.yrRenovated || null,
-          condition: row.condition,
-          grade: row.grade,
-          view: row.view,
-          waterfront: row.waterfront,
-        },
+        facts: factsOf(row),
         purchaseDate: row.purchaseDate,
         purchasePrice: row.purchasePrice,
         estimatedAt: row.estimatedAt,
