@@ -408,11 +408,9 @@ export function offsetRank(offset: string): number {
 // ---- Servers ----
 
 /**
- * Closes a test server without waiting on client sockets that never send a request. After a
- * ShapeStream is aborted, Node's fetch (undici) opens a fresh connection to the origin and leaves it
- * unused, and the server's graceful close() (which answers requests in flight, then waits for their
- * connections) waits on that socket (over 30 s in our runs). Live requests are still answered
- * by close() itself; sockets left after a short grace period are destroyed.
+ * Closes a test server quickly. After a ShapeStream is aborted, Node's fetch leaves an unused connection
+ * open; the server itself destroys such sockets after a 3 s grace (see close() in server.ts), which is
+ * long for suites that close many servers, so tests cut it to 300 ms.
  */
 export function closableServer<S extends { app: { server: Server }; close(): Promise<void> }>(server: S): S & { closeNow(): Promise<void> } {
   const sockets = new Set<Socket>();
