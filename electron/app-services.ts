@@ -189,6 +189,9 @@ export async function createAppServices(options: AppServicesOptions): Promise<Ap
     revalueProperty: async ({ id }) => signedInValuation().revalueProperty(id),
     analyzeRefinance: async (input) => signedInValuation().analyzeRefinance(input),
     createMaintenanceTask: async ({ propertyId, itemId }) => signedInValuation().createMaintenanceTask(propertyId, itemId),
+    // -- alert inbox --
+    // -- contacts, notes, tasks, activities, import/export, search --
+    // -- team and routing --
   };
 
   return {

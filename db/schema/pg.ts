@@ -217,6 +217,10 @@ export const alerts = pgTable(
     assignedAgentId: text('assigned_agent_id').references(() => users.id),
     snoozedUntil: ts('snoozed_until'),
     firstContactedAt: ts('first_contacted_at'),
+    // Set by the first device that raised an OS notification for it: other devices stay quiet.
+    notifiedAt: ts('notified_at'),
+    // Set by the server's routing when an unclaimed CRITICAL alert was escalated to the managers.
+    escalatedAt: ts('escalated_at'),
     modelVersion: text('model_version').notNull().default(''),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
@@ -563,4 +567,58 @@ export const serverModels = pgTable(
     uniqueIndex('server_models_name_version_uq').on(t.name, t.version),
     uniqueIndex('server_models_active_uq').on(t.name).where(sql`${t.active}`),
   ],
+);
+
+// ---- Web console (server-only; see sync-server/console) ----
+
+// Console sign-in sessions: the cookie carries the id, only its hash is stored; the CSRF token is bound to it.
+export const serverConsoleSessions = pgTable(
+  'server_console_sessions',
+  {
+    idHash: text('id_hash').primaryKey(),
+    userId: text('user_id')
+      .notNull()
+      .references(() => users.id),
+    csrfToken: text('csrf_token').notNull(),
+    createdAt: createdAt(),
+    lastSeenAt: ts('last_seen_at').notNull().default(sql`now()`),
+    expiresAt: ts('expires_at').notNull(),
+  },
+  (t) => [index('server_console_sessions_user_idx').on(t.userId)],
+);
+
+// Who did what when: every console action and every security-relevant server action.
+export const serverAuditLog = pgTable(
+  'server_audit_log',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    // Null for platform-level actions (e.g. creating a brokerage).
+    brokerageId: text('brokerage_id'),
+    actorId: text('actor_id'),
+    actorEmail: text('actor_email').notNull().default(''),
+    action: text('action').notNull(),
+    targetType: text('target_type').notNull().default(''),
+    targetId: text('target_id').notNull().default(''),
+    details: jsonb('details').$type<Record<string, unknown>>().notNull().default({}),
+    ip: text('ip').notNull().default(''),
+    createdAt: createdAt(),
+  },
+  (t) => [index('server_audit_log_brokerage_idx').on(t.brokerageId, t.createdAt), index('server_audit_log_created_idx').on(t.createdAt)],
+);
+
+// One-time invitation links: only the token's hash is stored; used_at set when the invitee picks a password.
+export const serverInvites = pgTable(
+  'server_invites',
+  {
+    id: text('id').primaryKey(),
+    tokenHash: text('token_hash').notNull(),
+    userId: text('user_id')
+      .notNull()
+      .references(() => users.id),
+    createdBy: text('created_by'),
+    createdAt: createdAt(),
+    expiresAt: ts('expires_at').notNull(),
+    usedAt: ts('used_at'),
+  },
+  (t) => [uniqueIndex('server_invites_token_uq').on(t.tokenHash)],
 );

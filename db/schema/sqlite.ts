@@ -201,6 +201,10 @@ export const alerts = sqliteTable(
     assignedAgentId: text('assigned_agent_id').references(() => users.id),
     snoozedUntil: ts('snoozed_until'),
     firstContactedAt: ts('first_contacted_at'),
+    // Set by the first device that raised an OS notification for it: other devices stay quiet.
+    notifiedAt: ts('notified_at'),
+    // Set by the server's routing when an unclaimed CRITICAL alert was escalated to the managers.
+    escalatedAt: ts('escalated_at'),
     modelVersion: text('model_version').notNull().default(''),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
@@ -471,3 +475,14 @@ export const localShapes = sqliteTable('local_shapes', {
   upToDate: integer('up_to_date', { mode: 'boolean' }).notNull().default(false),
   updatedAt: updatedAt(),
 });
+
+// What this device already raised an OS notification for (alerts, task reminders), so a restart never repeats one.
+export const localNotified = sqliteTable(
+  'local_notified',
+  {
+    kind: text('kind').notNull(),
+    recordId: text('record_id').notNull(),
+    notifiedAt: text('notified_at').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.kind, t.recordId] })],
+);

@@ -95,6 +95,7 @@ const alertFields = z.object({
   assigned_agent_id: id.nullable(),
   snoozed_until: isoTimestamp.nullable(),
   first_contacted_at: isoTimestamp.nullable(),
+  notified_at: isoTimestamp.nullable(),
   model_version: shortText(60),
 });
 

@@ -303,6 +303,10 @@ export const ipcContract = {
     input: z.object({ propertyId: recordId, itemId: z.string().min(1).max(60) }),
     output: z.object({ taskId: z.string(), dueDate: z.string() }),
   },
+  // Each feature defines its operations in its own contract file and spreads them here.
+  // -- alert inbox --
+  // -- contacts, notes, tasks, activities, import/export, search --
+  // -- team and routing --
 } satisfies Record<OperationName, { input: z.ZodType; output: z.ZodType }>;
 
 export const ipcEvents = {

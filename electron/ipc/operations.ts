@@ -14,6 +14,9 @@ export const OPERATION_NAMES = [
   'revalueProperty',
   'analyzeRefinance',
   'createMaintenanceTask',
+  // -- alert inbox (electron/inbox) --
+  // -- contacts, notes, tasks, activities, import/export, search (electron/contacts, electron/search) --
+  // -- team and routing (electron/team) --
 ] as const;
 export type OperationName = (typeof OPERATION_NAMES)[number];
 
