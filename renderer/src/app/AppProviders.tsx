@@ -1,4 +1,5 @@
 import { MantineProvider } from '@mantine/core';
+import { Notifications } from '@mantine/notifications';
 import type { ReactNode } from 'react';
 import { ApiProvider } from '../shared/api/ApiProvider.tsx';
 import type { RendererApiClient } from '../shared/api/RendererApiClient.ts';
@@ -14,6 +15,8 @@ export type AppProvidersProps = {
 export function AppProviders({ client, env = 'default', children }: AppProvidersProps) {
   return (
     <MantineProvider theme={theme} colorSchemeManager={colorSchemeManager} defaultColorScheme="auto" env={env}>
+      {/* Toasts (undo, errors) for every feature: `notifications.show` from @mantine/notifications. */}
+      <Notifications position="bottom-right" limit={4} />
       <ApiProvider client={client}>{children}</ApiProvider>
     </MantineProvider>
   );
