@@ -5,16 +5,18 @@
 //
 //   sync.initial_rows_per_s        rows in the replica ÷ time from engine start to every table up to date
 //   main.event_loop_max_block_ms   the longest the client's event loop was blocked meanwhile
-//                                  (perf_hooks.monitorEventLoopDelay in this, the client, process)
+//                                  (perf_hooks.monitorEventLoopDelay on this, the client's main, thread;
+//                                  the engine's shape worker fetches and decodes, this thread stores)
 //
 // Both come from one run (whichever benchmark runs first performs it) of a manager, who receives the
-// whole brokerage; seeding is not timed. The details add CPU per row of client and server (comparable
-// on a busy machine, unlike wall time) and an agent's initial sync on the same data (rows filtered by
-// the agent scope, row by row). The four sync benchmarks: --only sync,main.event_loop,server.live
+// whole brokerage; seeding is not timed. The details add CPU per row of client (both threads) and server
+// (comparable on a busy machine, unlike wall time), how long the client's main thread was busy, and an
+// agent's initial sync on the same data (rows filtered by the agent scope, row by row). The four sync benchmarks: --only sync,main.event_loop,server.live
 import os from 'node:os';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import type { ShapeTable } from '../../db/sync/shape-tables.ts';
 import { signIn, startDevice, until } from '../support/sync-clients.ts';
+import { mainThreadCpuMs } from '../support/thread-cpu.ts';
 import { seedBrokerage } from '../support/sync-seed.ts';
 import { createBenchDatabase, openForSeeding, startServerProcess, withCleanup, type Cleanup, type ServerProcess } from '../support/sync-server-process.ts';
 import type { BenchContext, BenchMeasurement, Benchmark } from '../types.ts';
@@ -39,6 +41,10 @@ type DeviceSync = {
   applyMs: number;
   applyMaxMs: number;
   batches: number;
+  /** Time the main thread's event loop was busy (everything else ran in the shape worker or waited). */
+  mainBusyMs: number;
+  /** CPU time of the main thread alone (null where it cannot be read). */
+  mainCpuMs: number | null;
 };
 
 /** A fresh device of `user` runs the sync engine until every table is up to date; `during` sees it start and end. */
@@ -58,15 +64,18 @@ async function syncFreshDevice(
   let caughtUp = false;
   const errors: string[] = [];
   const cpuBefore = process.cpuUsage();
+  const mainCpuBefore = mainThreadCpuMs();
   during.start?.();
+  const eluBefore = performance.eventLoopUtilization();
   const start = performance.now();
   const device = startDevice(cleanup, ctx.workDir, session, {
     onCaughtUp: () => (caughtUp = true),
     onError: (message) => errors.push(message),
   });
   const replica = device.engine.replica;
-  const apply = replica.applyShapeBatch;
-  replica.applyShapeBatch = (...args: Parameters<typeof apply>) => {
+  // The shape worker decodes; this (the main) thread stores each batch through applyChanges.
+  const apply = replica.applyChanges;
+  replica.applyChanges = (...args: Parameters<typeof apply>) => {
     const t0 = performance.now();
     try {
       return apply(...args);
@@ -79,8 +88,10 @@ async function syncFreshDevice(
   };
   await until(() => caughtUp || errors.length > 0, 'the initial sync', 170_000, 2);
   const elapsedMs = performance.now() - start;
+  const elu = performance.eventLoopUtilization(eluBefore);
   during.end?.();
   const cpu = process.cpuUsage(cpuBefore);
+  const mainCpuAfter = mainThreadCpuMs();
   const serverAfter = await server.stats();
   device.engine.stop();
   if (errors.length > 0) throw new Error(`Initial sync failed: ${errors.join('; ')}`);
@@ -93,6 +104,8 @@ async function syncFreshDevice(
     applyMs,
     applyMaxMs,
     batches,
+    mainBusyMs: elu.active,
+    mainCpuMs: mainCpuBefore === null || mainCpuAfter === null ? null : mainCpuAfter - mainCpuBefore,
   };
 }
 
@@ -141,6 +154,8 @@ async function measureInitialSync(ctx: BenchContext): Promise<InitialSync> {
       seed_ms: Math.round(seedMs),
       client_cpu_ms: Math.round(manager.clientCpuMs),
       client_cpu_us_per_row: round((manager.clientCpuMs * 1000) / total),
+      client_main_thread_busy_ms: Math.round(manager.mainBusyMs),
+      ...(manager.mainCpuMs === null ? {} : { client_main_thread_cpu_us_per_row: round((manager.mainCpuMs * 1000) / total) }),
       server_cpu_ms: Math.round(manager.serverCpuMs),
       server_cpu_us_per_row: round((manager.serverCpuMs * 1000) / total),
       sqlite_apply_ms: Math.round(manager.applyMs),

@@ -1,10 +1,20 @@
-// One ShapeStream (the real @electric-sql/client) per synced table, feeding the replica. Each batch is
-// applied in one SQLite transaction together with the stream's handle and offset, so a restart resumes
-// exactly after what was stored. A stream that gives up (server down for long, exhausted retries) is
-// recreated from the stored position after a pause.
-import { FetchError, ShapeStream, type Message, type Row } from '@electric-sql/client';
-import type { ShapeTable } from '../../db/sync/shape-tables.ts';
-import type { Replica, ShapeMessage } from './replica.ts';
+// The read path, main-thread side: starts the shape worker (./shape-worker.ts), which runs one ShapeStream
+// (the real @electric-sql/client) per synced table and decodes what arrives, and stores each batch it
+// sends in the replica — one SQLite transaction with the stream's handle and offset, so a restart resumes
+// exactly after what was stored. Only this thread writes the replica file (no second writer, so no lock
+// waits and no "database is locked" for anyone else's transactions); the worker takes the HTTP, the
+// client's protocol work and the decoding (about two thirds of the cost of a row) off the event loop.
+// A worker that dies is started again after a pause, from the stored positions.
+//
+// Under Electron the main process runs compiled JavaScript and the worker is the compiled
+// shape-worker.js beside this file; in development and tests (TypeScript through tsx or vitest) the
+// worker first registers tsx's loader, then imports the .ts entry (as the valuation worker does).
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import { shapeTableInfo, type ShapeTable } from '../../db/sync/shape-tables.ts';
+import type { Replica } from './replica.ts';
+import type { MainToWorker, ShapeWorkerData, WorkerToMain } from './shape-worker-messages.ts';
 
 export type ShapeSyncOptions = {
   serverUrl: string;
@@ -16,101 +26,171 @@ export type ShapeSyncOptions = {
   refreshAccessToken: () => Promise<string>;
   onApplied?: (table: ShapeTable, changedRows: number) => void;
   onUpToDate?: (table: ShapeTable) => void;
-  onError?: (table: ShapeTable, error: Error) => void;
-  /** Pause before a stream that stopped is started again. */
+  onError?: (table: ShapeTable | null, error: Error) => void;
+  /** Pause before a stream (or the worker) that stopped is started again. */
   restartDelayMs?: number;
+  /** The worker's entry module (a path or URL), for code that bundles the engine (the crash test); default: beside this file. */
+  workerEntry?: string | URL;
+};
+
+export type ShapeSyncProgress = {
+  /** The worker has loaded and started its streams. */
+  workerRunning: boolean;
+  /** Responses with rows, and rows, the worker has fetched and decoded (including prefetched ones). */
+  batchesDecoded: number;
+  rowsDecoded: number;
+  /** Batches and rows stored in the replica. */
+  batchesStored: number;
+  rowsStored: number;
 };
 
 export type ShapeSync = {
   /** True when every table has caught up with the server at least once since start. */
   upToDate(): boolean;
+  progress(): ShapeSyncProgress;
+  /** The worker's thread id while it runs (-1 before it started and after it stopped). */
+  workerThreadId(): number;
   stop(): void;
 };
 
+function spawn(entry: string | URL | undefined, workerData: ShapeWorkerData): Worker {
+  const here = fileURLToPath(import.meta.url);
+  const href =
+    entry === undefined
+      ? pathToFileURL(path.join(path.dirname(here), `shape-worker${path.extname(here)}`)).href
+      : entry instanceof URL
+        ? entry.href
+        : /^[a-z][a-z0-9+.-]*:/i.test(entry)
+          ? entry
+          : pathToFileURL(path.resolve(entry)).href;
+  if (!href.endsWith('.ts')) return new Worker(new URL(href), { workerData, name: 'roi-shape-sync' });
+  const tsx = import.meta.resolve('tsx/esm/api');
+  const bootstrap = `(async () => { (await import(${JSON.stringify(tsx)})).register(); await import(${JSON.stringify(href)}); })();`;
+  return new Worker(bootstrap, { eval: true, workerData, name: 'roi-shape-sync' });
+}
+
 export function startShapeSync(options: ShapeSyncOptions): ShapeSync {
   const upToDate = new Set<ShapeTable>();
-  const controllers = new Map<ShapeTable, AbortController>();
-  const timers = new Set<NodeJS.Timeout>();
+  const progress = new Int32Array(new SharedArrayBuffer(3 * Int32Array.BYTES_PER_ELEMENT));
+  const stored = { batches: 0, rows: 0 };
+  const restartDelayMs = options.restartDelayMs ?? 5_000;
+  let worker: Worker | null = null;
+  let restartTimer: NodeJS.Timeout | null = null;
   let stopped = false;
+  // Concurrent 401s of many streams share one refresh: refresh tokens rotate, and reusing one revokes the device.
+  let refreshing: Promise<string> | null = null;
 
-  const start = (table: ShapeTable) => {
+  const storeBatch = (message: Extract<WorkerToMain, { type: 'batch' }>): boolean => {
+    const { table, changes, position } = message;
+    try {
+      options.replica.applyChanges(table, changes, position);
+    } catch (error) {
+      // Nothing was stored (the transaction rolled back): the worker restarts the stream from the stored position.
+      options.onError?.(table, error as Error);
+      return false;
+    }
+    const rows = changes.reduce((n, change) => n + ('op' in change ? 1 : 0), 0);
+    stored.batches++;
+    stored.rows += rows;
+    if (rows > 0) options.onApplied?.(table, rows);
+    if (position.upToDate) {
+      upToDate.add(table);
+      options.onUpToDate?.(table);
+    }
+    return true;
+  };
+
+  const answerToken = async (refresh: boolean, failed: string | undefined): Promise<{ token?: string; error?: string }> => {
+    try {
+      const token = await options.accessToken().catch((error: unknown) => {
+        if (refresh) return undefined; // refreshing is what is needed anyway
+        throw error;
+      });
+      // The session may already hold a newer token than the one refused (another stream or the pusher refreshed).
+      if (token !== undefined && (!refresh || token !== failed)) return { token };
+      refreshing ??= options.refreshAccessToken().finally(() => (refreshing = null));
+      return { token: await refreshing };
+    } catch (error) {
+      return { error: (error as Error).message };
+    }
+  };
+
+  const start = () => {
     if (stopped) return;
-    const controller = new AbortController();
-    controllers.set(table, controller);
-    const position = options.replica.shapePosition(table);
-    const stream = new ShapeStream<Row>({
-      url: `${options.serverUrl}/v1/shape`,
-      params: { table },
-      ...(position.offset !== '-1' && position.handle ? { offset: position.offset as `${number}_${number}`, handle: position.handle } : {}),
-      headers: { authorization: async () => `Bearer ${await options.accessToken()}` },
-      signal: controller.signal,
-      onError: async (error) => {
-        if (error instanceof FetchError && error.status === 401) {
-          try {
-            const token = await options.refreshAccessToken();
-            return { headers: { authorization: `Bearer ${token}` } };
-          } catch (refreshError) {
-            options.onError?.(table, refreshError as Error);
-            return; // the session is over (revoked, signed out): stop this stream
-          }
-        }
-        options.onError?.(table, error);
-        if (error instanceof FetchError && error.status >= 400 && error.status < 500 && error.status !== 408 && error.status !== 429) return;
-        return {}; // network trouble: retry (the client backs off)
-      },
+    const tables = options.tables.map((name) => ({
+      name,
+      columns: shapeTableInfo(name).columns.map((column) => ({ name: column.name, type: column.type })),
+      position: options.replica.shapePosition(name),
+    }));
+    Atomics.store(progress, 2, 0);
+    const started = spawn(options.workerEntry, {
+      serverUrl: options.serverUrl,
+      tables,
+      restartDelayMs,
+      progress,
     });
-
-    stream.subscribe(
-      (messages: Message<Row>[]) => {
-        if (stopped) return; // a response that landed while stopping: the replica may already be closed
-        try {
-          const changed = messages.filter((m) => 'key' in m).length;
-          options.replica.applyShapeBatch(table, messages as ShapeMessage[], {
-            handle: stream.shapeHandle,
-            offset: stream.lastOffset,
-            upToDate: stream.isUpToDate,
-          });
-          if (changed > 0) options.onApplied?.(table, changed);
-          if (stream.isUpToDate && !upToDate.has(table)) {
-            upToDate.add(table);
-            options.onUpToDate?.(table);
-          } else if (stream.isUpToDate) options.onUpToDate?.(table);
-        } catch (error) {
-          // Nothing was stored (the transaction rolled back): restart from the stored position.
-          options.onError?.(table, error as Error);
-          restartLater(table);
-        }
-        // The client awaits its subscribers before the next response, and prefetched responses are already
-        // in memory: without this pause it parses and applies page after page in one macrotask, and the
-        // main process (IPC, timers) stalls for the whole initial sync of a table.
-        return new Promise<void>((resolve) => setImmediate(resolve));
-      },
-      () => restartLater(table),
+    worker = started;
+    const reply = (message: MainToWorker) => {
+      if (worker === started) started.postMessage(message);
+    };
+    // Batches are stored one per event-loop turn: a port hands over every message waiting in one go, and
+    // storing the batches of several tables back to back would block the loop for their sum.
+    const batches: Extract<WorkerToMain, { type: 'batch' }>[] = [];
+    const storeNext = () => {
+      const message = batches.shift();
+      if (!message || worker !== started || stopped) return;
+      reply({ type: 'stored', id: message.id, ok: storeBatch(message) });
+      if (batches.length > 0) setImmediate(storeNext);
+    };
+    started.on('message', (message: WorkerToMain) => {
+      if (worker !== started || stopped) return; // a worker being replaced or stopped: the replica may be closed
+      if (message.type === 'batch') {
+        if (batches.push(message) === 1) setImmediate(storeNext);
+      } else if (message.type === 'token') void answerToken(message.refresh, message.failed).then((answer) => reply({ type: 'token', id: message.id, ...answer }));
+      else options.onError?.(message.table, new Error(message.message));
+    });
+    const restart = (why: string) => {
+      if (worker !== started) return;
+      worker = null;
+      if (stopped) return;
+      options.onError?.(null, new Error(`The sync worker stopped (${why}); it restarts from the stored positions.`));
+      restartTimer = setTimeout(() => {
+        restartTimer = null;
+        start();
+      }, restartDelayMs);
+      restartTimer.unref();
+    };
+    // The worker can start its requests without asking (and without waiting for this thread).
+    options.accessToken().then(
+      (token) => reply({ type: 'accessToken', token }),
+      () => {}, // no token now (offline start): the worker asks when it needs one
     );
+    started.on('error', (error) => restart(error.message));
+    started.on('exit', (code) => restart(`exit code ${code}`));
   };
 
-  const restartLater = (table: ShapeTable) => {
-    controllers.get(table)?.abort();
-    controllers.delete(table);
-    if (stopped) return;
-    const timer = setTimeout(() => {
-      timers.delete(timer);
-      start(table);
-    }, options.restartDelayMs ?? 5_000);
-    timer.unref();
-    timers.add(timer);
-  };
-
-  for (const table of options.tables) start(table);
+  start();
 
   return {
     upToDate: () => options.tables.every((table) => upToDate.has(table)),
+    progress: () => ({
+      workerRunning: worker !== null && Atomics.load(progress, 2) === 1,
+      batchesDecoded: Atomics.load(progress, 0),
+      rowsDecoded: Atomics.load(progress, 1),
+      batchesStored: stored.batches,
+      rowsStored: stored.rows,
+    }),
+    workerThreadId: () => worker?.threadId ?? -1,
     stop() {
       stopped = true;
-      for (const controller of controllers.values()) controller.abort();
-      controllers.clear();
-      for (const timer of timers) clearTimeout(timer);
-      timers.clear();
+      if (restartTimer) clearTimeout(restartTimer);
+      restartTimer = null;
+      const running = worker;
+      worker = null;
+      if (running) {
+        running.postMessage({ type: 'stop' } satisfies MainToWorker);
+        void running.terminate();
+      }
     },
   };
 }

@@ -1,5 +1,6 @@
-// The sync engine of one signed-in session: the replica, one shape stream per table (read path) and
-// the outbox pusher (write path). Plain Node: the Electron shell, browser mode and tests all run it.
+// The sync engine of one signed-in session: the replica, one shape stream per table (read path; the
+// streams run in a worker thread, the replica is written here) and the outbox pusher (write path).
+// Plain Node: the Electron shell, browser mode and tests all run it.
 import { SHAPE_TABLES, type ShapeTable } from '../../db/sync/shape-tables.ts';
 import type { LocalStore } from '../store/local-store.ts';
 import { startPusher } from './pusher.ts';
@@ -22,6 +23,8 @@ export type SyncEngineOptions = {
   onError?: (message: string) => void;
   /** Shorter pauses for tests. */
   timings?: { restartDelayMs?: number; pushMinDelayMs?: number; pushMaxDelayMs?: number };
+  /** The shape worker's entry module, for code that bundles the engine (the crash test); default: beside shape-sync. */
+  shapeWorkerEntry?: string | URL;
 };
 
 export type SyncEngine = ReturnType<typeof startSyncEngine>;
@@ -53,6 +56,7 @@ export function startSyncEngine(options: SyncEngineOptions) {
     accessToken: options.accessToken,
     refreshAccessToken: options.refreshAccessToken,
     ...(options.timings?.restartDelayMs ? { restartDelayMs: options.timings.restartDelayMs } : {}),
+    ...(options.shapeWorkerEntry ? { workerEntry: options.shapeWorkerEntry } : {}),
     onApplied: (table) => {
       options.onTablesChanged?.([table]);
       outboxChanged();
@@ -60,7 +64,7 @@ export function startSyncEngine(options: SyncEngineOptions) {
     onUpToDate: () => {
       if (shapes.upToDate()) options.onCaughtUp?.();
     },
-    onError: (table, error) => options.onError?.(`Sync of ${table} failed: ${error.message}`),
+    onError: (table, error) => options.onError?.(table ? `Sync of ${table} failed: ${error.message}` : error.message),
   });
 
   return {
@@ -75,6 +79,10 @@ export function startSyncEngine(options: SyncEngineOptions) {
     },
     counts: () => replica.counts(),
     upToDate: () => shapes.upToDate(),
+    /** How far the read path got: rows decoded by the shape worker, rows stored in the replica. */
+    progress: () => shapes.progress(),
+    /** The shape worker's thread id (-1 while none runs). */
+    shapeWorkerThreadId: () => shapes.workerThreadId(),
     /** Resolves when the pusher has nothing in flight (tests, shutdown). */
     idle: () => pusher.idle(),
     stop() {

@@ -12,10 +12,10 @@
 //       `conflicts` against a competing device), the outbox empty and the replica equal to the server.
 // Seeded (ROI_CRASH_SEED=<n> to rerun one); the seed is in every failure message.
 import Database from 'better-sqlite3';
-import { build } from 'esbuild';
+import { build, type Plugin } from 'esbuild';
 import { spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -65,7 +65,7 @@ describe('crash safety of a sync client killed with SIGKILL', () => {
   let server: TestServer;
   let competitor: DeviceSession;
   let dir: string;
-  let childCommand: string[];
+  let childBuild: ChildBuild;
   /** One client: its replica file, its signed-in session, the brokerage it replicates, its proxy to the server. */
   type Client = { file: string; session: DeviceSession; brokerageId: string; proxy: FaultProxy };
   let bulk: Client;
@@ -105,7 +105,7 @@ describe('crash safety of a sync client killed with SIGKILL', () => {
     const proxyFor = (seed: number) =>
       startFaultProxy({ target: server.url, seed, faults: { delay: 0.5, cut: 0.06, duplicate: 0.06, drop: 0.03 }, maxDelayMs: 80 });
     dir = mkdtempSync(path.join(tmpdir(), 'roi-crash-'));
-    childCommand = await buildChild(dir);
+    childBuild = await buildChild(dir);
     bulk = {
       file: path.join(dir, 'bulk.sqlite'),
       session: await signInDevice(server.url, bulkManager, 'crash-test laptop'),
@@ -134,12 +134,13 @@ describe('crash safety of a sync client killed with SIGKILL', () => {
     serverUrl: client.proxy.url,
     session: client.session,
     tables: TABLES,
+    ...(childBuild.shapeWorkerEntry ? { shapeWorkerEntry: childBuild.shapeWorkerEntry } : {}),
     ...extra,
   });
 
   /** Runs the client until it kills itself at its crash point, we kill it after `killAfterMs`, or `done()` holds. */
   const live = async (cfg: CrashDeviceConfig, end: { killAfterMs?: number; done?: () => Promise<boolean>; timeoutMs?: number }): Promise<Life> => {
-    const child = spawn(process.execPath, [...childCommand, JSON.stringify(cfg)], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [...childBuild.command, JSON.stringify(cfg)], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';
     child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
     child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
@@ -285,6 +286,48 @@ describe('crash safety of a sync client killed with SIGKILL', () => {
     }
   };
 
+  const storedPositions = (client: Client): ReturnType<typeof storedShapes> => {
+    if (!existsSync(client.file)) return new Map(); // before the first life
+    const sqlite = openReplica(client);
+    try {
+      return storedShapes(sqlite);
+    } finally {
+      sqlite.close();
+    }
+  };
+
+  /**
+   * A life after a kill: its shape streams ran in the engine's worker thread, and each table's first
+   * request asked for exactly the handle and offset the replica had stored (nothing re-fetched, nothing
+   * skipped). `resumed` counts the tables that continued from a stored offset.
+   */
+  const resumeProblems = (
+    label: string,
+    stored: ReturnType<typeof storedShapes>,
+    requests: readonly { method: string; path: string }[],
+    output: string,
+  ): { problems: string[]; resumed: number } => {
+    const problems: string[] = [];
+    let resumed = 0;
+    const worker = /^shape worker thread (-?\d+)$/m.exec(output);
+    if (output.includes('ready\n') && !(worker && Number(worker[1]) > 0)) problems.push(`${label}: the engine ran no shape worker thread`);
+    const first = new Map<string, URLSearchParams>();
+    for (const request of requests) {
+      const url = new URL(request.path, 'http://proxy');
+      const table = url.searchParams.get('table');
+      if (request.method === 'GET' && url.pathname === '/v1/shape' && table && !first.has(table)) first.set(table, url.searchParams);
+    }
+    for (const table of TABLES) {
+      const position = stored.get(table);
+      const params = first.get(table);
+      if (!position || position.offset === '-1' || !params) continue;
+      if (params.get('offset') !== position.offset || params.get('handle') !== position.handle) {
+        problems.push(`${label}: ${table} resumed at offset ${params.get('offset')} handle ${params.get('handle')}, but ${position.offset} / ${position.handle} was stored`);
+      } else resumed++;
+    }
+    return { problems, resumed };
+  };
+
   /** A crash at the nth time of `point`, n drawn from 1..max; 'kill' = SIGKILL at a random moment instead. */
   const crashPlan = (r: Random, point: CrashPoint | 'kill', max: number): CrashDeviceConfig['crash'] | undefined =>
     point === 'kill' ? undefined : { point, nth: randomInt(r, 1, max) };
@@ -297,9 +340,15 @@ describe('crash safety of a sync client killed with SIGKILL', () => {
     expect(snapshotRows.get('contacts')!.size).toBe(BULK.contacts);
     const lives: string[] = [];
     const problems: string[] = [];
+    let resumed = 0;
     const run = async (label: string, crash: CrashDeviceConfig['crash'], killAfterMs: number) => {
+      const stored = storedPositions(bulk);
+      const mark = bulk.proxy.requests().length;
       const life = await live(config(bulk, crash ? { crash } : {}), crash ? { timeoutMs: 5_000 } : { killAfterMs });
       lives.push(`${label} (${crash ? `${crash.point} #${crash.nth}` : `kill after ${killAfterMs} ms`}): ${life.ended}`);
+      const resume = resumeProblems(label, stored, bulk.proxy.requests().slice(mark), life.output);
+      resumed += resume.resumed;
+      problems.push(...resume.problems);
     };
 
     // While the snapshot pages come in: kills at random moments and inside the batch transactions.
@@ -347,6 +396,8 @@ describe('crash safety of a sync client killed with SIGKILL', () => {
     expect(problems, tag(lives.join('\n'))).toEqual([]);
     // The kills did land inside batch transactions, not only between them.
     expect(lives.some((l) => /crashed at (rows|offset)/.test(l)), tag(lives.join('\n'))).toBe(true);
+    // And the next lives did resume streams from what the killed ones had stored.
+    expect(resumed, tag('no life resumed a stream from a stored offset')).toBeGreaterThan(0);
   }, 120_000);
 
   it('(b) a burst of local edits pushed through a faulty network, killed mid-push, applied exactly once', async () => {
@@ -442,36 +493,39 @@ describe('crash safety of a sync client killed with SIGKILL', () => {
   }, 120_000);
 });
 
+type ChildBuild = { command: string[]; shapeWorkerEntry?: string };
+
 /**
- * The child's command line. Under tsx every start transforms and loads hundreds of modules (~2 s on a
- * busy 2-core machine, most of each life); the same code bundled by esbuild starts in ~0.4 s. The bundle
- * keeps better-sqlite3 (native) outside, and import.meta.url pointing at db/migrate/sqlite.ts so the
- * replica finds its migrations. ROI_CRASH_CHILD=tsx runs the TypeScript source as is.
+ * The child's command line, and the sync engine's shape worker for it. Under tsx every start transforms
+ * and loads hundreds of modules (~2 s on a busy 2-core machine, most of each life); the same code bundled
+ * by esbuild starts in ~0.4 s. The bundle keeps better-sqlite3 (native) outside, and import.meta.url
+ * pointing at db/migrate/sqlite.ts so the replica finds its migrations — which also hides where the
+ * engine's worker lives, so the worker is bundled too and its path handed to the engine.
+ * ROI_CRASH_CHILD=tsx runs the TypeScript sources as they are.
  */
-async function buildChild(dir: string): Promise<string[]> {
-  if (process.env.ROI_CRASH_CHILD === 'tsx') return ['--import', 'tsx', CHILD_SOURCE];
+async function buildChild(dir: string): Promise<ChildBuild> {
+  if (process.env.ROI_CRASH_CHILD === 'tsx') return { command: ['--import', 'tsx', CHILD_SOURCE] };
   const requireFromRoot = createRequire(path.join(ROOT, 'package.json'));
   const outfile = path.join(dir, 'crash-device.bundle.mjs');
+  const workerOutfile = path.join(dir, 'shape-worker.bundle.mjs');
+  const common = { bundle: true, platform: 'node', format: 'esm', target: 'node20', logLevel: 'warning' } as const;
+  const banner = { js: `import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(${JSON.stringify(path.join(ROOT, 'package.json'))});` };
+  const nativeOutside: Plugin = {
+    name: 'native-modules-stay-outside',
+    setup(builder) {
+      builder.onResolve({ filter: /^better-sqlite3$/ }, () => ({ path: requireFromRoot.resolve('better-sqlite3'), external: true }));
+    },
+  };
   await build({
+    ...common,
     entryPoints: [CHILD_SOURCE],
     outfile,
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    target: 'node20',
-    logLevel: 'warning',
     define: { 'import.meta.url': JSON.stringify(pathToFileURL(path.join(ROOT, 'db/migrate/sqlite.ts')).href) },
-    banner: { js: `import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(${JSON.stringify(path.join(ROOT, 'package.json'))});` },
-    plugins: [
-      {
-        name: 'native-modules-stay-outside',
-        setup(builder) {
-          builder.onResolve({ filter: /^better-sqlite3$/ }, () => ({ path: requireFromRoot.resolve('better-sqlite3'), external: true }));
-        },
-      },
-    ],
+    banner,
+    plugins: [nativeOutside],
   });
-  return [outfile];
+  await build({ ...common, entryPoints: [path.join(ROOT, 'electron/sync/shape-worker.ts')], outfile: workerOutfile, banner, plugins: [nativeOutside] });
+  return { command: [outfile], shapeWorkerEntry: workerOutfile };
 }
 
 function lastEdit(output: string): number {

@@ -1,5 +1,7 @@
 // A sync client in a process of its own, for the crash-safety test: it opens a replica file, runs the
-// sync engine against `serverUrl` and, when asked, makes a burst of numbered local edits — and it can be
+// sync engine against `serverUrl` (its shape streams in the engine's worker thread; every SQLite write,
+// and so every kill point below, on the main thread) and, when asked, makes a burst of numbered local
+// edits — and it can be
 // told to kill itself (SIGKILL, no cleanup) at an exact point: inside the SQLite transaction that applies
 // a shape batch (after writing rows, after writing the offset), while recording the server's answer to
 // a push, after the server answered a push but before the answer is recorded, or in a local edit.
@@ -36,6 +38,8 @@ export type CrashDeviceConfig = {
   /** Local edits 1..total, one every intervalMs (continuing after the last one the journal has). */
   edits?: { total: number; intervalMs: number; contactId: string; taskId: string; notePrefix: string };
   crash?: { point: CrashPoint; nth: number };
+  /** The shape worker's entry (a bundle beside the child's bundle); default: the TypeScript source. */
+  shapeWorkerEntry?: string;
 };
 
 const config = JSON.parse(process.argv[2]!) as CrashDeviceConfig;
@@ -80,6 +84,7 @@ const device = openTestDevice({
   session: config.session,
   tables: config.tables,
   timings: { restartDelayMs: 100, pushMinDelayMs: 30, pushMaxDelayMs: 200 },
+  ...(config.shapeWorkerEntry ? { shapeWorkerEntry: config.shapeWorkerEntry } : {}),
   onTablesChanged: (tables) => say(`applied ${tables.join(',')}`),
   prepare: (sqlite) => {
     const pattern = config.crash ? STATEMENTS[config.crash.point] : undefined;
@@ -105,6 +110,8 @@ const device = openTestDevice({
 
 device.sqlite.exec('CREATE TABLE IF NOT EXISTS crash_journal (k INTEGER PRIMARY KEY, entries TEXT NOT NULL)');
 say('ready');
+// The streams run in the engine's shape worker thread; the test checks each life had one.
+say(`shape worker thread ${device.engine.shapeWorkerThreadId()}`);
 
 if (config.edits) {
   const { total, intervalMs, contactId, taskId, notePrefix } = config.edits;

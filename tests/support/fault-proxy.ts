@@ -42,6 +42,8 @@ export type FaultProxyOptions = {
   maxDelayMs?: number;
   /** While down: the share of new requests refused at once (connection reset); the rest hang until the proxy is back. Default 0.2. */
   refuseWhenDown?: number;
+  /** Requests answered 503 without reaching the server while this says so (e.g. keep pushes from getting through). */
+  unavailable?: (method: string, path: string) => boolean;
   initialMode?: ProxyMode;
 };
 
@@ -52,6 +54,8 @@ export type FaultProxy = {
   setMode(mode: ProxyMode): void;
   /** How often each fault (and refused/held while down) happened. */
   stats(): Record<FaultKind | 'refused' | 'held' | 'requests', number>;
+  /** Every request that reached the proxy, in arrival order (method and path with query). */
+  requests(): readonly { method: string; path: string }[];
   close(): Promise<void>;
 };
 
@@ -67,6 +71,7 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
   const refuseWhenDown = options.refuseWhenDown ?? 0.2;
   const agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
   const stats = { pass: 0, drop: 0, delay: 0, duplicate: 0, cut: 0, refused: 0, held: 0, requests: 0 };
+  const log: { method: string; path: string }[] = [];
   let mode: ProxyMode = options.initialMode ?? 'faulty';
   let closed = false;
   const sockets = new Set<Socket>();
@@ -131,6 +136,7 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
 
   const handle = async (req: http.IncomingMessage, res: http.ServerResponse, body: Buffer) => {
     stats.requests += 1;
+    log.push({ method: req.method ?? 'GET', path: req.url ?? '/' });
     const controller = new AbortController();
     // The client went away (aborted a long poll, or we cut it): stop waiting for the server too.
     res.on('close', () => {
@@ -152,6 +158,10 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
 
     const method = req.method ?? 'GET';
     const path = req.url ?? '/';
+    if (options.unavailable?.(method, path)) {
+      res.writeHead(503, { 'content-type': 'application/json' }).end(JSON.stringify({ error: { code: 'unavailable', message: 'held back by the test proxy' } }));
+      return;
+    }
     const fault = decide();
     stats[fault] += 1;
     const signal = controller.signal;
@@ -225,6 +235,7 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
       } else release();
     },
     stats: () => ({ ...stats }),
+    requests: () => log,
     async close() {
       closed = true;
       release();

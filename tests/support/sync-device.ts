@@ -76,6 +76,8 @@ export function openTestDevice(options: {
   onTablesChanged?: (tables: ShapeTable[]) => void;
   /** Runs on the opened (migrated) replica before the engine starts: instrumentation for tests. */
   prepare?: (sqlite: Database.Database) => void;
+  /** The shape worker's entry when the engine runs bundled (the crash test's child). */
+  shapeWorkerEntry?: string;
 }): TestDevice {
   const store = openLocalStore(options.file, options.session.user.id);
   options.prepare?.(store.sqlite);
@@ -89,6 +91,7 @@ export function openTestDevice(options: {
     tables: options.tables,
     timings: options.timings ?? FAST_TIMINGS,
     ...(options.onTablesChanged ? { onTablesChanged: options.onTablesChanged } : {}),
+    ...(options.shapeWorkerEntry ? { shapeWorkerEntry: options.shapeWorkerEntry } : {}),
     onError: (message) => errors.push(message),
   });
   return {
