@@ -45,7 +45,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ['renderer/**', 'sync-server/console/**'],
+    files: ['renderer/**', 'sync-server/console/web/**'],
     languageOptions: { globals: { ...globals.browser } },
     rules: {
       'no-restricted-imports': [

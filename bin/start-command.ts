@@ -52,6 +52,16 @@ async function ensureRendererBuilt(log: (message: string) => void): Promise<void
   await build({ configFile: path.join(ROOT, 'vite.config.ts'), logLevel: 'warn' });
 }
 
+/** Builds the sync server's web console (dist/console, served at /console) when missing or older than its sources. */
+async function ensureConsoleBuilt(log: (message: string) => void): Promise<void> {
+  const index = path.join(ROOT, 'dist', 'console', 'index.html');
+  const sources = Math.max(newestMtime(path.join(ROOT, 'sync-server', 'console', 'web')), statSync(path.join(ROOT, 'vite.console.config.ts')).mtimeMs);
+  if (existsSync(index) && statSync(index).mtimeMs >= sources) return;
+  log('Building the web console (first start or sources changed)…');
+  const { build } = await import('vite');
+  await build({ configFile: path.join(ROOT, 'vite.console.config.ts'), logLevel: 'warn' });
+}
+
 /** The Electron binary if it was downloaded (never triggers a download, unlike require('electron')). */
 export function findElectronBinary(): string | null {
   const packageDir = path.join(ROOT, 'node_modules', 'electron');
@@ -85,7 +95,8 @@ export async function runStartCommand(argv: string[]): Promise<number> {
   const databaseUrl = process.env.DATABASE_URL || undefined;
 
   const started = Date.now();
-  const rendererBuild = ensureRendererBuilt(log);
+  // One vite build at a time: the console after the renderer (the server serves it once it exists).
+  const rendererBuild = ensureRendererBuilt(log).then(() => ensureConsoleBuilt(log));
   const server = await createSyncServer({
     databaseUrl,
     dataDir: path.join(dataDir, 'server'),
@@ -95,6 +106,7 @@ export async function runStartCommand(argv: string[]): Promise<number> {
   });
   log(`Sync server on ${server.url} (${server.database.kind}${databaseUrl ? '' : `, data in ${path.join(dataDir, 'server')}`})`);
   await rendererBuild;
+  log(`Web console on ${server.url}/console (admin@roidesk.test / demo-admin-1 on the demo data)`);
 
   const stops: Array<() => Promise<void>> = [() => server.close()];
   const stop = async () => {

@@ -7,6 +7,8 @@ import { DEFAULT_AUTH_RATE_LIMITS, registerAuthRoutes, type AuthRateLimits } fro
 import { resolveJwtKey } from './auth/jwt-secret.ts';
 import { installAuth } from './auth/require-auth.ts';
 import { registerTotpRoutes } from './auth/totp-routes.ts';
+import { registerConsole, type ConsoleOptions } from './console/console-routes.ts';
+import { createServerMetrics, installMetricsHooks } from './console/server-metrics.ts';
 import { openDatabase, type DatabaseKind, type ServerDatabase } from './database.ts';
 import { seedDemo } from './demo/seed.ts';
 import { registerDeviceRoutes } from './devices/device-routes.ts';
@@ -15,6 +17,9 @@ import { registerBundledModels, registerModelRoutes } from './models/model-regis
 import { startLiveChanges } from './sync/live-changes.ts';
 import { registerMutationRoutes } from './sync/mutation-routes.ts';
 import { registerShapeRoutes } from './sync/shape-routes.ts';
+import { registerCampaignRoutes } from './campaigns/campaign-routes.ts';
+import { startEscalationJob } from './routing/escalation.ts';
+import { registerRoutingRoutes } from './routing/routing-routes.ts';
 import { ApiError, installErrorHandlers } from './http/errors.ts';
 import { installJsonParser } from './http/json-body.ts';
 import { API_VERSION, SERVER_VERSION } from './version.ts';
@@ -54,6 +59,10 @@ export type SyncServerOptions = {
   shapePageSize?: number;
   /** Folder of the models registered at start (default: the committed models/); null registers none (tests). */
   modelsDir?: string | null;
+  /** How often unclaimed CRITICAL alerts are checked for escalation (default 60 s; 0 turns the job off). */
+  escalationIntervalMs?: number;
+  /** The web console at /console: session lifetimes, where its built page is, what counts as a slow request. */
+  console?: ConsoleOptions & { slowRequestMs?: number };
   /** Registers more routes before the server starts listening (embedding, tests). */
   routes?: (app: FastifyInstance) => void | Promise<void>;
 };
@@ -140,6 +149,9 @@ export async function createSyncServer(options: SyncServerOptions): Promise<Sync
     installErrorHandlers(app);
     installJsonParser(app);
     installAuth(app, { db: database.db, jwtKey: jwt.key, ...(options.clock ? { now: options.clock } : {}) });
+    // Counters for the console's sync-health page, fed by every request's completion.
+    const metrics = createServerMetrics(options.console?.slowRequestMs ? { slowRequestMs: options.console.slowRequestMs } : {});
+    installMetricsHooks(app, metrics, database.db);
     // global: false — limits apply only where a route asks (auth routes use per-IP and per-account limits).
     await app.register(rateLimit, { global: false });
     const liveChanges = await startLiveChanges(database);
@@ -148,6 +160,17 @@ export async function createSyncServer(options: SyncServerOptions): Promise<Sync
     app.addHook('preClose', async () => {
       await liveChanges.close();
     });
+    // Any instance may run it: each alert escalates once however many instances share the database.
+    if (options.escalationIntervalMs !== 0) {
+      const escalation = startEscalationJob({
+        db: database.db,
+        ...(options.escalationIntervalMs ? { intervalMs: options.escalationIntervalMs } : {}),
+        ...(options.clock ? { now: options.clock } : {}),
+        onEscalated: (alerts) => app.log.info({ alerts: alerts.map((alert) => alert.id) }, 'unclaimed CRITICAL alerts escalated'),
+        onError: (error) => app.log.error({ err: error }, 'escalation run failed; retrying at the next interval'),
+      });
+      app.addHook('preClose', () => escalation.stop());
+    }
     app.addHook('onClose', async () => {
       await database.close();
     });
@@ -192,6 +215,13 @@ export async function createSyncServer(options: SyncServerOptions): Promise<Sync
       ...(options.shapePageSize ? { pageSize: options.shapePageSize } : {}),
     });
     registerMutationRoutes(app, options.clock ? { now: options.clock } : {});
+    await registerCampaignRoutes(app, options.clock ? { now: options.clock } : {});
+    registerConsole(
+      app,
+      { db: database.db, now: options.clock ?? (() => new Date()), metrics, liveChanges, rateLimits: { ...DEFAULT_AUTH_RATE_LIMITS, ...options.rateLimits } },
+      options.console,
+    );
+    registerRoutingRoutes(app);
     await options.routes?.(app);
 
     await app.listen({ port: options.port ?? DEFAULT_PORT, host: options.host ?? DEFAULT_HOST });

@@ -622,3 +622,29 @@ export const serverInvites = pgTable(
   },
   (t) => [uniqueIndex('server_invites_token_uq').on(t.tokenHash)],
 );
+
+// ---- Campaigns (server-only; see sync-server/campaigns) ----
+
+// Who may send a campaign run right now: one device holds the lease, renews it while sending and
+// releases it (completed) at the end, so two devices of the same user never both send the same run.
+export const serverCampaignClaims = pgTable(
+  'server_campaign_claims',
+  {
+    runId: text('run_id').primaryKey(),
+    brokerageId: text('brokerage_id')
+      .notNull()
+      .references(() => brokerages.id),
+    campaignId: text('campaign_id').notNull(),
+    userId: text('user_id')
+      .notNull()
+      .references(() => users.id),
+    deviceId: text('device_id').notNull(),
+    leaseExpiresAt: ts('lease_expires_at').notNull(),
+    // Bumped each time the lease changes hands: a renewal must present the generation it holds.
+    generation: integer('generation').notNull().default(1),
+    completedAt: ts('completed_at'),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [index('server_campaign_claims_campaign_idx').on(t.campaignId)],
+);

@@ -35,6 +35,11 @@ export type TableRule = {
   stampedWithUser?: string;
   /** Reference fields → the table they point to; the server checks the target is in the caller's brokerage. */
   references: Readonly<Record<string, ShapeTable>>;
+  /**
+   * When an insert meets a row that already exists (two devices derived the same deterministic id), only
+   * these fields are merged; the rest belong to later edits of the row. Omitted: every field merges.
+   */
+  mergedOnReinsert?: readonly string[];
 };
 
 const contactFields = z.object({
@@ -120,6 +125,9 @@ export const MUTATION_CATALOGUE = {
     fields: alertFields,
     requiredOnInsert: ['contact_id', 'type', 'probability', 'priority'],
     references: { contact_id: 'contacts', property_id: 'properties', assigned_agent_id: 'users' },
+    // A second device raising the same alert refreshes its score; it never resets status, assignee
+    // (e.g. set by the server's routing), snooze, first contact or the notification mark.
+    mergedOnReinsert: ['probability', 'priority', 'reasons', 'model_version', 'property_id'],
   },
   alert_outcomes: {
     ops: ['insert'],

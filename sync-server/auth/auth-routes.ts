@@ -75,7 +75,7 @@ export function registerAuthRoutes(app: FastifyInstance, options: { rateLimits: 
  * store ourselves rather than using its route hook because a route here needs two limits (per IP and
  * per account) and the plugin's hook runs only once per request.
  */
-function limiter(
+export function limiter(
   app: FastifyInstance,
   rule: RateLimitRule,
   keyOf: (request: FastifyRequest) => string | null,

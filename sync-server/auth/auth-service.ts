@@ -76,7 +76,14 @@ const accountColumns = {
   brokerageDeactivatedAt: brokerages.deactivatedAt,
 };
 
-export async function login(deps: AuthDeps, input: LoginInput): Promise<TokenPair> {
+/**
+ * Checks an email, password and (when due) second factor, and that the account may sign in. Shared by
+ * the app's sign-in (which then registers a device) and the web console's (which opens a session).
+ */
+export async function authenticateAccount(
+  deps: AuthDeps,
+  input: { email: string; password: string } & SecondFactor,
+): Promise<{ user: SessionUser; recoveryCodes?: string[] }> {
   const email = input.email.trim().toLowerCase();
   const [account] = await deps.db
     .select({
@@ -98,9 +105,13 @@ export async function login(deps: AuthDeps, input: LoginInput): Promise<TokenPai
   if (account.userDeactivatedAt || account.brokerageDeactivatedAt) {
     throw new ApiError(401, 'account_deactivated', ACCOUNT_DEACTIVATED);
   }
+  const secondFactor = await checkSecondFactor(deps.db, account, input, clock(deps));
+  return { user: toSessionUser(account), ...(secondFactor.recoveryCodes ? { recoveryCodes: secondFactor.recoveryCodes } : {}) };
+}
 
+export async function login(deps: AuthDeps, input: LoginInput): Promise<TokenPair> {
+  const { user: account, recoveryCodes } = await authenticateAccount(deps, input);
   const now = clock(deps);
-  const secondFactor = await checkSecondFactor(deps.db, account, input, now);
   const deviceId = randomUUID();
   const refresh = newRefreshToken();
   const refreshExpiresAt = new Date(now.getTime() + REFRESH_TOKEN_TTL_SECONDS * 1000);
@@ -118,9 +129,8 @@ export async function login(deps: AuthDeps, input: LoginInput): Promise<TokenPai
     await insertRefreshToken(tx, deviceId, refresh.hash, now, refreshExpiresAt);
   });
 
-  const user = toSessionUser(account);
-  const pair = await issuePair(deps, user, deviceId, refresh.token, refreshExpiresAt, now);
-  return secondFactor.recoveryCodes ? { ...pair, recoveryCodes: secondFactor.recoveryCodes } : pair;
+  const pair = await issuePair(deps, account, deviceId, refresh.token, refreshExpiresAt, now);
+  return recoveryCodes ? { ...pair, recoveryCodes } : pair;
 }
 
 type RefreshOutcome =

@@ -5,11 +5,12 @@
 import { randomUUID } from 'node:crypto';
 import { sql, type SQL } from 'drizzle-orm';
 import { compareHlc, parseHlc } from '../../db/sync/hlc.ts';
-import { tableRule, type Mutation, type MutationBatch, type MutationResult } from '../../db/sync/mutations.ts';
+import { tableRule, type Mutation, type MutationBatch, type MutationResult, type TableRule } from '../../db/sync/mutations.ts';
 import { shapeTableInfo, toTextForm, type ShapeColumn, type ShapeTable } from '../../db/sync/shape-tables.ts';
 import type { AuthContext } from '../auth/auth-service.ts';
 import { rowsOf, type ServerDb } from '../database.ts';
 import { logHead } from './change-log.ts';
+import { routeNewAlert } from '../routing/route-alert.ts';
 
 /** Edits stamped further ahead of the server's clock than this are refused: they would win every later edit. */
 export const MAX_CLOCK_AHEAD_MS = 60 * 60 * 1000;
@@ -89,6 +90,8 @@ async function applyOne(tx: Tx, auth: AuthContext, mutation: Mutation, at: Date)
 
   if (!existing) {
     await insertRow(tx, auth, table, mutation);
+    // The brokerage's routing rule picks an assignee once, on the first arrival (sync-server/routing).
+    if (table === 'alerts') await routeNewAlert(tx, mutation.pk, { now: at });
   } else if (rule.appendOnly) {
     // Append-only: a replayed insert is already there; a delete only ever sets the tombstone once.
     if (mutation.op === 'delete' && existing.deleted_at === null) {
@@ -99,13 +102,23 @@ async function applyOne(tx: Tx, auth: AuthContext, mutation: Mutation, at: Date)
     // the field's clock: else an older undo (deleted_at: null) arriving later would revive a row that the
     // newest edit deleted, and the outcome would depend on the order devices push in.
     const alreadyDeleted = existing.deleted_at !== null && existing.deleted_at !== undefined;
-    const changes = mutation.op === 'delete' ? { deleted_at: alreadyDeleted ? existing.deleted_at : at.toISOString() } : mutation.changes;
+    const changes =
+      mutation.op === 'delete'
+        ? { deleted_at: alreadyDeleted ? existing.deleted_at : at.toISOString() }
+        : mutation.op === 'insert'
+          ? mergedOnReinsert(rule, mutation.changes)
+          : mutation.changes;
     await mergeFields(tx, auth, table, existing, mutation, changes, at);
   }
 
   // The row must still be the caller's to see after the change (e.g. an agent cannot hand a contact away).
   const after = await selectRow(tx, table, mutation.pk);
   if (after && !(await visibleTo(tx, auth, table, after))) throw new Rejection(`this change would move ${table} ${mutation.pk} out of your reach`);
+}
+
+function mergedOnReinsert(rule: TableRule, changes: Record<string, unknown>): Record<string, unknown> {
+  if (!rule.mergedOnReinsert) return changes;
+  return Object.fromEntries(Object.entries(changes).filter(([field]) => rule.mergedOnReinsert?.includes(field)));
 }
 
 async function selectRow(tx: Tx, table: ShapeTable, id: string): Promise<Row | null> {
