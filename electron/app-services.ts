@@ -13,7 +13,14 @@ import { openUserStore, type LocalStore } from './store/local-store.ts';
 import { startSyncEngine, type SyncEngine } from './sync/sync-engine.ts';
 import { createSyncStatusTracker } from './sync/sync-status.ts';
 import { readAppVersion } from './app-version.ts';
+import { createCrm } from './contacts/crm-handlers.ts';
+import { createInboxService, type InboxService } from './inbox/inbox-service.ts';
+import { createNotificationPolicy, type NotificationPolicy } from './notifications/notification-policy.ts';
+import { teamHandlers } from './team/team-handlers.ts';
+import { createCampaignFeature } from './campaigns/campaign-service.ts';
 import { startValuationService, type ValuationService } from './valuation/valuation-service.ts';
+import { startAlertEngine, type AlertEngine } from './alerts/alert-engine.ts';
+import { intentModelSpec, isIntentModel } from './alerts/intent-model-spec.ts';
 import type { ModelSpec } from './valuation/valuation-messages.ts';
 
 export type Shell = 'electron' | 'browser';
@@ -73,6 +80,12 @@ export async function createAppServices(options: AppServicesOptions): Promise<Ap
   let engine: SyncEngine | null = null;
   let engineDevice: string | null = null;
   let valuation: ValuationService | null = null;
+  let alertEngine: AlertEngine | null = null;
+  // -- alert inbox --: the inbox and its OS notifications live as long as the session's sync engine.
+  let inbox: InboxService | null = null;
+  let alertNotifications: NotificationPolicy | null = null;
+  // Browser mode has no native notifications: the page shows them (Web Notifications API).
+  const notifier: Notifier | null = options.notifier ?? (options.shell === 'browser' ? { show: (notification) => emit('showNotification', notification) } : null);
   const closingValuations = new Set<Promise<void>>();
   const stopEngine = () => {
     if (valuation) {
@@ -81,12 +94,22 @@ export async function createAppServices(options: AppServicesOptions): Promise<Ap
       void closing.finally(() => closingValuations.delete(closing));
     }
     valuation = null;
+    if (alertEngine) {
+      const closing = alertEngine.close().catch((error: unknown) => log(`Could not stop the alert engine: ${String(error)}`));
+      closingValuations.add(closing); // awaited by close() like the valuation service's
+      void closing.finally(() => closingValuations.delete(closing));
+    }
+    alertEngine = null;
+    alertNotifications?.close();
+    alertNotifications = null;
+    inbox = null;
     engine?.stop();
     engine = null;
     engineDevice = null;
   };
   models.onChange((names) => {
     if (names.includes('avm')) valuation?.modelChanged();
+    if (names.some(isIntentModel)) alertEngine?.modelChanged();
   });
   const closeStore = () => {
     stopEngine();
@@ -128,9 +151,13 @@ export async function createAppServices(options: AppServicesOptions): Promise<Ap
           onTablesChanged: (tables) => {
             emit('dataChanged', { tables });
             valuation?.tablesChanged(tables);
+            alertEngine?.tablesChanged(tables);
+            // An alert is announced once its contact has synced too (the notification names them).
+            if (tables.includes('alerts') || tables.includes('contacts')) alertNotifications?.alertsChanged();
           },
           onCaughtUp: () => {
             status.markSynced();
+            alertEngine?.caughtUp();
             if (modelsChecked) return;
             modelsChecked = true;
             void accessToken()
@@ -144,6 +171,16 @@ export async function createAppServices(options: AppServicesOptions): Promise<Ap
           },
         });
         valuation = startValuationService({ store, sync: engine, model: avmModel, userId: next.user.id, log, monthly: true });
+        // Intent alerts belong to a brokerage: an admin's replica holds no contacts to score.
+        if (next.user.brokerageId !== null) {
+          alertEngine = startAlertEngine({ store, sync: engine, models: () => intentModelSpec(models), brokerageId: next.user.brokerageId, log, nightly: true });
+        }
+        if (next.user.brokerageId !== null) {
+          const inboxUser = { id: next.user.id, role: next.user.role, brokerageId: next.user.brokerageId };
+          inbox = createInboxService({ store, sync: engine, user: inboxUser });
+          if (notifier) alertNotifications = createNotificationPolicy({ store, sync: engine, user: inboxUser, notifier, log });
+          alertNotifications?.alertsChanged(); // what synced while the app was closed
+        }
       }
     }
     emit('sessionChanged', next);
@@ -156,6 +193,41 @@ export async function createAppServices(options: AppServicesOptions): Promise<Ap
     if (!valuation) throw new AppError('unauthenticated', 'Sign in to see properties; they live in your account’s data on this device.');
     return valuation;
   };
+
+  // -- alert inbox --
+  const signedInInbox = (): InboxService => {
+    if (!inbox) throw new AppError('unauthenticated', 'Sign in with a brokerage account to see alerts; they live in your account’s data on this device.');
+    return inbox;
+  };
+  const signedInNotifications = (): NotificationPolicy => {
+    if (!alertNotifications) throw new AppError('unauthenticated', 'Sign in with a brokerage account to set alert notifications.');
+    return alertNotifications;
+  };
+
+  // -- contacts, notes, tasks, activities, import/export, search --: services per session's replica,
+  // the background search indexer and task reminders follow the session and every data change.
+  const crm = createCrm({ store: () => store, sync: () => engine, user: () => session.current()?.user ?? null, notifier, log });
+  listeners.add((event, payload) => {
+    if (event === 'dataChanged') crm.tablesChanged((payload as EventPayload<'dataChanged'>).tables);
+    else if (event === 'sessionChanged') crm.sessionChanged();
+  });
+  crm.sessionChanged();
+
+  // -- campaigns --: the scheduler follows the session; progress goes to the renderer as events.
+  const campaigns = createCampaignFeature({
+    store: () => store,
+    sync: () => engine,
+    session: () => session.current(),
+    secrets: options.secrets,
+    accessToken,
+    refreshAccessToken: () => session.refreshAccessToken(),
+    onProgress: (progress) => emit('campaignProgress', progress),
+    log,
+  });
+  listeners.add((event) => {
+    if (event === 'sessionChanged') campaigns.sessionChanged();
+  });
+  campaigns.sessionChanged();
 
   const handlers: OperationHandlers = {
     getAppInfo: async () => ({
@@ -190,8 +262,30 @@ export async function createAppServices(options: AppServicesOptions): Promise<Ap
     analyzeRefinance: async (input) => signedInValuation().analyzeRefinance(input),
     createMaintenanceTask: async ({ propertyId, itemId }) => signedInValuation().createMaintenanceTask(propertyId, itemId),
     // -- alert inbox --
+    listInbox: async (input) => signedInInbox().list(input),
+    listInboxViews: async () => signedInInbox().views(),
+    saveInboxView: async ({ name, filters }) => signedInInbox().saveView(name, filters),
+    deleteInboxView: async ({ id }) => signedInInbox().deleteView(id),
+    getAlert: async ({ id }) => signedInInbox().open(id),
+    changeAlerts: async ({ ids, action, snoozedUntil }) => signedInInbox().change(ids, action, snoozedUntil),
+    assignAlerts: async ({ ids, agentId }) => signedInInbox().assign(ids, agentId),
+    undoAlertChanges: async ({ undoId }) => signedInInbox().undo(undoId),
+    logAlertOutcome: async ({ id, outcome, note, occurredAt }) => signedInInbox().logOutcome(id, outcome, note, occurredAt),
+    listAlertAssignees: async () => signedInInbox().assignees(),
+    getNotificationPreferences: async () => signedInNotifications().preferences(),
+    saveNotificationPreferences: async (preferences) => signedInNotifications().savePreferences(preferences),
     // -- contacts, notes, tasks, activities, import/export, search --
+    ...crm.handlers,
     // -- team and routing --
+    ...teamHandlers({
+      session: () => session.current(),
+      store: () => store,
+      replica: () => engine?.replica ?? null,
+      accessToken,
+      refreshAccessToken: () => session.refreshAccessToken(),
+    }),
+    // -- campaigns --
+    ...campaigns.handlers,
   };
 
   return {
@@ -207,6 +301,8 @@ export async function createAppServices(options: AppServicesOptions): Promise<Ap
       status.stop();
       stopEngine();
       await Promise.all(closingValuations);
+      crm.close();
+      campaigns.close(); // -- campaigns --
       closeStore();
       listeners.clear();
     },

@@ -51,6 +51,14 @@ export type InboxFilters = {
   types?: readonly IntentType[];
   /** An agent's user id; null = unassigned alerts only; omitted = everyone's. */
   assignedAgentId?: string | null;
+  /** Created at or after this ISO timestamp (inclusive). */
+  createdFrom?: string;
+  /** Created before this ISO timestamp (exclusive). */
+  createdBefore?: string;
+  /** Only alerts of these contacts (e.g. the matches of a text search). An empty list matches nothing. */
+  contactIds?: readonly string[];
+  /** Only alerts whose contact carries this tag (exact match). */
+  contactTag?: string;
 };
 
 export type InboxPageOptions = {
@@ -70,7 +78,11 @@ export class InboxQueryError extends Error {
 // filters are present, and whether the query continues a rank, select a different statement.
 
 type AgentMode = 'any' | 'agent' | 'unassigned';
-type Shape = { statuses: boolean; types: boolean; agent: AgentMode };
+/** Contact sets: 'few' are read through alerts_contact_idx and sorted; 'many' filter the walk of the inbox index. */
+type ContactSet = 'none' | 'few' | 'many';
+type Shape = { statuses: boolean; types: boolean; agent: AgentMode; created: boolean; contactIds: ContactSet };
+/** Up to this many contacts, fetching their alerts and sorting beats walking the inbox index (measured on the bench data). */
+const FEW_CONTACTS = 400;
 type PageKind = 'ranks' | 'continue';
 
 const STATUS_SLOTS = ALERT_STATUSES.length;
@@ -90,6 +102,10 @@ function filterConditions(shape: Shape, options: { brokerageIndexable: boolean }
   if (shape.types) conditions.push(inArray(alerts.type, slots('t', TYPE_SLOTS)));
   if (shape.agent === 'agent') conditions.push(eq(alerts.assignedAgentId, sql.placeholder('agent')));
   if (shape.agent === 'unassigned') conditions.push(isNull(alerts.assignedAgentId));
+  // created_at is an inbox index column, so the range is checked in the index before the row is read.
+  if (shape.created) conditions.push(sql`${alerts.createdAt} >= ${sql.placeholder('createdFrom')} AND ${alerts.createdAt} < ${sql.placeholder('createdBefore')}`);
+  // Contact sets are bound as one JSON array: any number of ids, one prepared statement.
+  if (shape.contactIds !== 'none') conditions.push(sql`${alerts.contactId} IN (SELECT value FROM json_each(${sql.placeholder('contactIds')}))`);
   return conditions;
 }
 
@@ -112,7 +128,10 @@ const inboxColumns = {
 };
 
 function preparePage(db: LocalDatabase, shape: Shape, kind: PageKind) {
-  const conditions = filterConditions(shape);
+  // A small contact set (a search's matches): its alerts are fetched through alerts_contact_idx and sorted
+  // (a few hundred rows), rather than walking the inbox index until enough of them turn up — a walk that
+  // reads every alert when the set has few. A large set (a common tag) finds its page early in the walk.
+  const conditions = filterConditions(shape, { brokerageIndexable: shape.contactIds !== 'few' });
   if (kind === 'ranks') {
     conditions.push(inArray(priorityRankSql, slots('r', RANK_SLOTS)));
   } else {
@@ -221,14 +240,31 @@ function bind(filters: InboxFilters): Bound {
   const statuses = checkedList('status', filters.statuses, ALERT_STATUSES);
   const priorities = checkedList('priority', filters.priorities, ALERT_PRIORITIES);
   const types = checkedList('type', filters.types, INTENT_TYPES);
-  if (statuses?.length === 0 || priorities?.length === 0 || types?.length === 0) return 'matches-nothing';
+  if (statuses?.length === 0 || priorities?.length === 0 || types?.length === 0 || filters.contactIds?.length === 0) return 'matches-nothing';
+  const created = filters.createdFrom !== undefined || filters.createdBefore !== undefined;
+  for (const [label, value] of [['createdFrom', filters.createdFrom], ['createdBefore', filters.createdBefore]] as const) {
+    if (value !== undefined && (typeof value !== 'string' || Number.isNaN(Date.parse(value)))) throw new InboxQueryError(`${label} must be an ISO date or timestamp`);
+  }
   const agent: AgentMode = filters.assignedAgentId === undefined ? 'any' : filters.assignedAgentId === null ? 'unassigned' : 'agent';
   const params: Record<string, unknown> = { brokerageId: filters.brokerageId };
   if (statuses) bindSlots(params, 's', statuses, STATUS_SLOTS);
   if (types) bindSlots(params, 't', types, TYPE_SLOTS);
   if (agent === 'agent') params.agent = filters.assignedAgentId;
+  if (created) {
+    // Stored timestamps are ISO-8601 UTC text, so text comparison is time order.
+    params.createdFrom = filters.createdFrom === undefined ? '' : new Date(filters.createdFrom).toISOString();
+    params.createdBefore = filters.createdBefore === undefined ? '\uffff' : new Date(filters.createdBefore).toISOString();
+  }
+  if (filters.contactIds) params.contactIds = JSON.stringify([...new Set(filters.contactIds)]);
   const ranks = priorities ? priorities.map((p) => PRIORITY_RANK[p]).sort((a, b) => b - a) : ALL_RANKS;
-  return { shape: { statuses: statuses !== undefined, types: types !== undefined, agent }, params, ranks };
+  const shape: Shape = {
+    statuses: statuses !== undefined,
+    types: types !== undefined,
+    agent,
+    created,
+    contactIds: filters.contactIds === undefined ? 'none' : new Set(filters.contactIds).size <= FEW_CONTACTS ? 'few' : 'many',
+  };
+  return { shape, params, ranks };
 }
 
 // ---- Public API -----------------------------------------------------------------------------------
@@ -244,7 +280,8 @@ export type InboxQueries = {
 export function createInboxQueries(db: LocalDatabase): InboxQueries {
   const pages = new Map<string, PreparedPage>();
   const counts = new Map<string, ReturnType<typeof prepareCounts>>();
-  const shapeKey = (shape: Shape) => `${shape.statuses ? 's' : '-'}${shape.types ? 't' : '-'}${shape.agent}`;
+  const shapeKey = (shape: Shape) =>
+    `${shape.statuses ? 's' : '-'}${shape.types ? 't' : '-'}${shape.created ? 'd' : '-'}${shape.contactIds}:${shape.agent}`;
 
   const page = (shape: Shape, kind: PageKind): PreparedPage => {
     const key = `${shapeKey(shape)}:${kind}`;
@@ -256,13 +293,51 @@ export function createInboxQueries(db: LocalDatabase): InboxQueries {
     return statement;
   };
 
+  // Tags live in each contact's JSON column, with no index: finding who carries a tag reads every
+  // contact (~20 ms on 50k). The answer is kept per tag until contacts change (synced or edited here),
+  // which the contacts stream position and the outbox tell cheaply; a tag filter then costs what a
+  // contact-set filter costs.
+  const contactsVersion = db
+    .select({
+      stream: sql<string | null>`(SELECT "offset" FROM local_shapes WHERE table_name = 'contacts')`,
+      edits: sql<number | null>`(SELECT max(id) FROM local_outbox WHERE table_name = 'contacts')`,
+    })
+    .from(sql`(SELECT 1)`)
+    .prepare();
+  const tagged = db
+    .selectDistinct({ id: contacts.id })
+    .from(contacts)
+    .innerJoin(sql`json_each(${contacts.tags}) tag`, sql`true`)
+    .where(and(eq(contacts.brokerageId, sql.placeholder('brokerageId')), sql`tag.value = ${sql.placeholder('tag')}`))
+    .prepare();
+  const taggedCache = new Map<string, string[]>();
+  let taggedVersion = '';
+  const withTagResolved = (filters: InboxFilters): InboxFilters => {
+    if (filters.contactTag === undefined) return filters;
+    if (typeof filters.contactTag !== 'string' || filters.contactTag === '') throw new InboxQueryError('contactTag must be a non-empty text');
+    const version = JSON.stringify(contactsVersion.get());
+    if (version !== taggedVersion) {
+      taggedCache.clear();
+      taggedVersion = version;
+    }
+    const key = `${filters.brokerageId}\u0000${filters.contactTag}`;
+    let ids = taggedCache.get(key);
+    if (!ids) {
+      ids = tagged.all({ brokerageId: filters.brokerageId, tag: filters.contactTag }).map((row) => row.id);
+      taggedCache.set(key, ids);
+    }
+    const { contactTag: _tag, ...rest } = filters;
+    const allowed = new Set(ids);
+    return { ...rest, contactIds: filters.contactIds ? filters.contactIds.filter((id) => allowed.has(id)) : ids };
+  };
+
   return {
     queryInbox(filters, options = {}) {
       const limit = options.limit ?? INBOX_PAGE_SIZE;
       if (!Number.isInteger(limit) || limit < 1 || limit > INBOX_MAX_PAGE_SIZE) {
         throw new InboxQueryError(`Page size must be an integer in 1…${INBOX_MAX_PAGE_SIZE}`);
       }
-      const bound = bind(filters);
+      const bound = bind(withTagResolved(filters));
       if (bound === 'matches-nothing') return { rows: [], nextCursor: null };
       const { shape, params } = bound;
       // One row beyond the page tells whether another page exists, so the last page has no cursor.
@@ -296,7 +371,7 @@ export function createInboxQueries(db: LocalDatabase): InboxQueries {
     },
 
     countInbox(filters) {
-      const bound = bind(filters);
+      const bound = bind(withTagResolved(filters));
       if (bound === 'matches-nothing') return 0;
       const key = shapeKey(bound.shape);
       let statements = counts.get(key);

@@ -2,6 +2,10 @@
 // Inputs are validated with these schemas at the boundary; the renderer imports types only.
 import { z } from 'zod';
 import { ROLES } from '../../db/schema/vocabulary.ts';
+import { contactsContract } from '../contacts/contacts-contract.ts';
+import { inboxContract, notificationEventSchema } from '../inbox/inbox-contract.ts';
+import { teamContract } from '../team/team-contract.ts';
+import { campaignEvents, campaignsContract } from '../campaigns/campaigns-contract.ts';
 import type { EventName, OperationName } from './operations.ts';
 
 const email = z.string().trim().toLowerCase().email('Enter a valid email address').max(254);
@@ -305,8 +309,13 @@ export const ipcContract = {
   },
   // Each feature defines its operations in its own contract file and spreads them here.
   // -- alert inbox --
+  ...inboxContract,
   // -- contacts, notes, tasks, activities, import/export, search --
+  ...contactsContract,
   // -- team and routing --
+  ...teamContract,
+  // -- campaigns --
+  ...campaignsContract,
 } satisfies Record<OperationName, { input: z.ZodType; output: z.ZodType }>;
 
 export const ipcEvents = {
@@ -315,6 +324,10 @@ export const ipcEvents = {
   /** Rows of these tables changed (synced from the server or edited here): views showing them reload. */
   dataChanged: z.object({ tables: z.array(z.string()) }),
   openAlert: z.object({ alertId: z.string() }),
+  /** Browser mode: the page shows this OS notification through the Web Notifications API. */
+  showNotification: notificationEventSchema,
+  // -- campaigns --
+  ...campaignEvents,
 } satisfies Record<EventName, z.ZodType>;
 
 // Compile-time proof that operations.ts lists exactly the contract's keys.

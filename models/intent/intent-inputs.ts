@@ -50,13 +50,19 @@ export type IntentEvent = { type: EventType; /** Epoch ms UTC. */ at: number; de
 /** An outcome known before the as-of date (public records, agents' notes). */
 export type KnownOutcome = { type: IntentType; /** Epoch ms (UTC midnight of the closing date). */ at: number };
 
-/** The `detail` of an event from its JSON props (as stored in SQLite and in the engagement CSV). */
+/** Which JSON prop holds an event's `detail`, by type (the app reads it in SQL, the CSV reader in JS). */
+export const DETAIL_PROP: Partial<Record<EventType, string>> = {
+  calculator_used: 'calculator',
+  home_search: 'zipcode',
+  document_viewed: 'document',
+  document_downloaded: 'document',
+  document_shared: 'document',
+};
+
+/** The `detail` of an event from its JSON props (as stored in SQLite and in the engagement CSV): a string, else none. */
 export function eventDetail(type: EventType, props: Readonly<Record<string, unknown>>): string | undefined {
-  const value =
-    type === 'calculator_used' ? props.calculator
-    : type === 'home_search' ? props.zipcode
-    : type.startsWith('document_') ? props.document
-    : undefined;
+  const prop = DETAIL_PROP[type];
+  const value = prop === undefined ? undefined : props[prop];
   return typeof value === 'string' ? value : undefined;
 }
 

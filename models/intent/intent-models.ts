@@ -68,15 +68,32 @@ export function readManifest(dir: string = DEFAULT_MODELS_DIR): IntentManifest {
   return manifest;
 }
 
+export type PlattCalibration = { a: number; b: number };
+
 export type LoadOptions = {
   dir?: string;
   /** onnxruntime intra-op threads per model (default 1: the app scores in the background, beside the UI). */
   threads?: number;
+  /**
+   * Per type, an ONNX file to use instead of the manifest's (the app's model store: a version downloaded
+   * from the server's registry), and its Platt calibration when it came with one (else the manifest's).
+   */
+  files?: Partial<Record<IntentType, string>>;
+  calibrations?: Partial<Record<IntentType, PlattCalibration>>;
 };
 
 export async function loadIntentModels(options: LoadOptions = {}): Promise<IntentModels> {
   const dir = options.dir ?? DEFAULT_MODELS_DIR;
-  const manifest = readManifest(dir);
+  const read = readManifest(dir);
+  const manifest: IntentManifest = {
+    ...read,
+    models: Object.fromEntries(
+      INTENT_TYPES.map((type) => {
+        const calibration = options.calibrations?.[type];
+        return [type, calibration ? { ...read.models[type], calibration: { method: 'platt' as const, a: calibration.a, b: calibration.b } } : read.models[type]];
+      }),
+    ) as IntentManifest['models'],
+  };
   const sessionOptions: ort.InferenceSession.SessionOptions = {
     intraOpNumThreads: options.threads ?? 1,
     interOpNumThreads: 1,
@@ -84,7 +101,7 @@ export async function loadIntentModels(options: LoadOptions = {}): Promise<Inten
   };
   const sessions = {} as Record<IntentType, ort.InferenceSession>;
   for (const type of INTENT_TYPES) {
-    const file = path.join(dir, manifest.models[type].file);
+    const file = options.files?.[type] ?? path.join(dir, manifest.models[type].file);
     try {
       sessions[type] = await ort.InferenceSession.create(file, sessionOptions);
     } catch (error) {

@@ -12,7 +12,7 @@ import { prepareContactHistory, type ContactHistory } from './features.ts';
 import { DAY_MS, isoDate, parseUtc, type KnownOutcome } from './intent-inputs.ts';
 import { DEFAULT_MODELS_DIR, loadIntentModels } from './intent-models.ts';
 import { DEFAULT_MARKET_RATES_FILE, loadMarketRates } from './market-rates.ts';
-import { scoreHistories } from './score-contacts.ts';
+import { observedHistoryStart, scoreHistories } from './score-contacts.ts';
 
 const HELP = `Usage: roi score --contacts FILE --events FILE --as-of DATE[,DATE…] --out FILE [options]
 
@@ -134,7 +134,7 @@ async function score(options: ScoreOptions): Promise<void> {
 
   const histories: ContactHistory[] = contacts.map((contact) => prepareContactHistory(contact, events.byContact.get(contact.id) ?? [], outcomes.get(contact.id) ?? []));
   // The observed history starts with the first event (by day); without events, a full year is assumed.
-  const historyStart = Number.isNaN(events.firstAt) ? options.asOf[0]! - 365 * DAY_MS : Math.floor(events.firstAt / DAY_MS) * DAY_MS;
+  const historyStart = observedHistoryStart(events.firstAt, options.asOf[0]!);
 
   const partial = `${options.out}.partial-${process.pid}`;
   const out = createWriteStream(partial);

@@ -3,9 +3,19 @@
 // (onnxruntime-node runs a model synchronously, so a batch is the longest the loop can be held).
 import { setImmediate as nextTick } from 'node:timers/promises';
 import { FEATURE_COUNT, writeFeatures, type ContactHistory, type FeatureContext } from './features.ts';
+import { DAY_MS } from './intent-inputs.ts';
 import type { IntentModels, IntentProbabilities } from './intent-models.ts';
 
 export const DEFAULT_BATCH_SIZE = 1024;
+
+/**
+ * Where the observed event history starts (FeatureContext.historyStart): UTC midnight of the first event's
+ * day, or a full year before the first as-of date when there are no events at all. `roi score` and the
+ * app's alert engine both use it, so the same data gives the same features.
+ */
+export function observedHistoryStart(firstEventAt: number, firstAsOf: number): number {
+  return Number.isFinite(firstEventAt) ? Math.floor(firstEventAt / DAY_MS) * DAY_MS : firstAsOf - 365 * DAY_MS;
+}
 
 export type ScoredBatch = {
   asOf: number;

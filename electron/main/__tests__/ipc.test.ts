@@ -1,6 +1,7 @@
 import type { BrowserWindow as ElectronWindow, WebContents } from 'electron';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import type { OperationHandlers } from '../../ipc/contract.ts';
+import { unavailableHandlers } from '../../ipc/testing/unavailable-handlers.ts';
 import { AppError } from '../../ipc/errors.ts';
 import { OPERATION_NAMES } from '../../ipc/operations.ts';
 import { EVENT_CHANNEL, isTrustedSender, registerIpcHandlers, sendEvent } from '../ipc.ts';
@@ -21,6 +22,7 @@ const noProperty = async (): Promise<never> => {
 
 function fakeHandlers(): OperationHandlers {
   return {
+    ...unavailableHandlers(),
     getAppInfo: vi.fn(async () => ({ version: '0.1.0', shell: 'electron' as const, serverUrl: 'http://127.0.0.1:7300', platform: 'linux', keychainAvailable: true })),
     getSession: vi.fn(async () => session),
     signIn: vi.fn(async () => session),

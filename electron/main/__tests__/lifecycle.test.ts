@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { EventListener } from '../../app-services.ts';
+import { unavailableHandlers } from '../../ipc/testing/unavailable-handlers.ts';
 import type { EventPayload, OperationHandlers } from '../../ipc/contract.ts';
 import type { EventName } from '../../ipc/operations.ts';
 import { APP_ENTRY_URL } from '../app-protocol.ts';
@@ -31,6 +32,7 @@ type FakeServices = ShellServices & { emit<E extends EventName>(event: E, payloa
 function fakeServices(): FakeServices {
   const listeners = new Set<EventListener>();
   const handlers: OperationHandlers = {
+    ...unavailableHandlers(),
     getAppInfo: async () => ({ version: '0.1.0', shell: 'electron', serverUrl: DEFAULT_SERVER_URL, platform: 'linux', keychainAvailable: true }),
     getSession: async () => null,
     signIn: async () => {

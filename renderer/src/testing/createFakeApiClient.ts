@@ -1,4 +1,6 @@
 import { vi, type Mock } from 'vitest';
+import { fakeInboxHandlers } from '../features/inbox/__tests__/fakeInboxHandlers.ts';
+import { fakeCampaignHandlers } from '../features/campaigns/__tests__/fakeCampaignHandlers.ts';
 import { ApiError } from '../shared/api/ApiError.ts';
 import { buildRendererApi } from '../shared/api/buildRendererApi.ts';
 import type {
@@ -11,6 +13,7 @@ import type {
   Session,
   SyncStatus,
 } from '../shared/api/ipcContract.ts';
+import { OPERATION_NAMES } from '../shared/api/ipcContract.ts';
 import type { RendererApiClient } from '../shared/api/RendererApiClient.ts';
 
 type Handler<N extends OperationName> = (input?: OperationInput<N>) => Promise<OperationOutput<N>>;
@@ -60,7 +63,15 @@ const noProperty = async (): Promise<never> => {
 
 /** A RendererApiClient whose operations are vi.fn()s with harmless defaults, and whose events tests push. */
 export function createFakeApiClient(overrides: Partial<{ [N in OperationName]: Handler<N> }> = {}): FakeApiClient {
+  // Every operation exists; one without a harmless default below rejects as a failed call would, unless overridden.
+  const notStubbed = (name: OperationName) => async (): Promise<never> => {
+    throw new ApiError('not_stubbed', `${name} has no fake answer in this test.`);
+  };
+  const everyOperation = Object.fromEntries(
+    OPERATION_NAMES.map((name) => [name, vi.fn((overrides[name] as Handler<typeof name> | undefined) ?? notStubbed(name))]),
+  ) as unknown as FakeHandlers;
   const handlers: FakeHandlers = {
+    ...everyOperation,
     getAppInfo: vi.fn<Handler<'getAppInfo'>>(overrides.getAppInfo ?? (async () => sampleAppInfo)),
     getSession: vi.fn<Handler<'getSession'>>(overrides.getSession ?? (async () => null)),
     signIn: vi.fn<Handler<'signIn'>>(overrides.signIn ?? (async () => sampleSession())),
@@ -74,6 +85,8 @@ export function createFakeApiClient(overrides: Partial<{ [N in OperationName]: H
     revalueProperty: vi.fn<Handler<'revalueProperty'>>(overrides.revalueProperty ?? noProperty),
     analyzeRefinance: vi.fn<Handler<'analyzeRefinance'>>(overrides.analyzeRefinance ?? (async () => null)),
     createMaintenanceTask: vi.fn<Handler<'createMaintenanceTask'>>(overrides.createMaintenanceTask ?? noProperty),
+    ...fakeInboxHandlers(overrides),
+    ...fakeCampaignHandlers(overrides),
   };
   const listeners = new Map<EventName, Set<(payload: unknown) => void>>();
   const reconnectListeners = new Set<() => void>();

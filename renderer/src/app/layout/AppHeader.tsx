@@ -1,4 +1,5 @@
 import { AppShell, Burger, Group } from '@mantine/core';
+import { CrmShellActions } from '../../features/search/CrmShellActions.tsx';
 import { UserMenu } from '../../features/session/components/UserMenu.tsx';
 import { usePendingChanges } from '../../features/sync-status/hooks/usePendingChanges.ts';
 import { SyncStatusIndicator } from '../../features/sync-status/components/SyncStatusIndicator.tsx';
@@ -27,6 +28,7 @@ export function AppHeader({ user, pages, navbarOpened, onToggleNavbar, shortcuts
           <BrandMark />
         </Group>
         <Group gap={6} wrap="nowrap">
+          <CrmShellActions />
           <SyncStatusIndicator />
           <ShortcutsHelpPopover pages={pages} opened={shortcutsOpened} onChange={onShortcutsChange} />
           <ColorSchemeToggle />

@@ -2,24 +2,12 @@
 import { describe, expect, it, vi } from 'vitest';
 import { ApiError } from '../ApiError.ts';
 import { createRendererApiClient } from '../createRendererApiClient.ts';
-import type { RendererApi } from '../ipcContract.ts';
+import { OPERATION_NAMES, type RendererApi } from '../ipcContract.ts';
 
 function fakePreloadApi(overrides: Partial<RendererApi> = {}): RendererApi {
   const unexpected = () => Promise.reject(new Error('not stubbed'));
   return {
-    getAppInfo: unexpected,
-    getSession: unexpected,
-    signIn: unexpected,
-    signOut: unexpected,
-    getSyncStatus: unexpected,
-    listRejectedChanges: unexpected,
-    dismissRejectedChange: unexpected,
-    listProperties: unexpected,
-    getProperty: unexpected,
-    updatePropertyFacts: unexpected,
-    revalueProperty: unexpected,
-    analyzeRefinance: unexpected,
-    createMaintenanceTask: unexpected,
+    ...(Object.fromEntries(OPERATION_NAMES.map((name) => [name, unexpected])) as unknown as Omit<RendererApi, 'on'>),
     on: () => () => {},
     ...overrides,
   };

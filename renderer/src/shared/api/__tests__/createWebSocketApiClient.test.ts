@@ -4,6 +4,7 @@ import { WebSocket as NodeWebSocket, WebSocketServer, type RawData } from 'ws';
 import type { AddressInfo } from 'node:net';
 import { ApiError } from '../ApiError.ts';
 import { createWebSocketApiClient, ipcSocketUrl, type WebSocketApiClient, type WebSocketConstructor } from '../createWebSocketApiClient.ts';
+import { OPERATION_NAMES } from '../ipcContract.ts';
 
 type Request = { id: number; op: string; input?: unknown };
 type Responder = (request: Request, socket: NodeWebSocket) => void;
@@ -104,22 +105,7 @@ describe('createWebSocketApiClient', () => {
   it('exposes one function per operation of the contract, plus on()', async () => {
     const { url } = await startServer(() => {});
     const { api } = client(url);
-    expect(Object.keys(api).sort()).toEqual([
-      'analyzeRefinance',
-      'createMaintenanceTask',
-      'dismissRejectedChange',
-      'getAppInfo',
-      'getProperty',
-      'getSession',
-      'getSyncStatus',
-      'listProperties',
-      'listRejectedChanges',
-      'on',
-      'revalueProperty',
-      'signIn',
-      'signOut',
-      'updatePropertyFacts',
-    ]);
+    expect(Object.keys(api).sort()).toEqual([...OPERATION_NAMES, 'on'].sort());
   });
 
   it('rejects with an ApiError carrying the code and message of an error result', async () => {

@@ -1,0 +1,116 @@
+// Starts the alert worker and turns its messages into promises — the same pattern as the valuation worker
+// (electron/valuation/valuation-worker-client.ts): compiled JavaScript under Electron, tsx's loader first
+// in development and tests. A worker that dies fails the requests waiting on it and is started again by
+// the next request; the engine decides when that is (with backoff).
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import type { AlertCandidate, IntentModelSpec, ScoreRequest, ScoreResult, WorkerRequest, WorkerResponse } from './alert-messages.ts';
+
+/** How long a closing worker may take to finish its batch before it is terminated. */
+const CLOSE_TIMEOUT_MS = 10_000;
+
+export class AlertWorkerFailed extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'AlertWorkerFailed';
+  }
+}
+
+export type AlertWorker = {
+  score(request: Omit<ScoreRequest, 'type' | 'id'>): Promise<ScoreResult>;
+  setModels(models: IntentModelSpec): void;
+  close(): Promise<void>;
+};
+
+function spawn(workerData: unknown): Worker {
+  const here = fileURLToPath(import.meta.url);
+  const entry = pathToFileURL(path.join(path.dirname(here), `alert-worker${path.extname(here)}`)).href;
+  if (!here.endsWith('.ts')) return new Worker(new URL(entry), { workerData });
+  const tsx = import.meta.resolve('tsx/esm/api');
+  const bootstrap = `(async () => { (await import(${JSON.stringify(tsx)})).register(); await import(${JSON.stringify(entry)}); })();`;
+  return new Worker(bootstrap, { eval: true, workerData });
+}
+
+export function startAlertWorker(options: { dbFile: string; models: IntentModelSpec; log?: (message: string) => void }): AlertWorker {
+  const log = options.log ?? (() => {});
+  let models = options.models;
+  let worker: Worker | null = null;
+  let closed = false;
+  let nextId = 1;
+  type Final = Exclude<WorkerResponse, { part: unknown }>;
+  const pending = new Map<number, { worker: Worker; parts: AlertCandidate[]; resolve: (response: Final) => void; reject: (error: Error) => void }>();
+
+  const ensureWorker = (): Worker => {
+    if (worker) return worker;
+    if (closed) throw new AlertWorkerFailed('The alert engine has stopped.');
+    const started = spawn({ dbFile: options.dbFile, models });
+    started.on('message', (response: WorkerResponse) => {
+      const waiting = pending.get(response.id);
+      if ('part' in response) {
+        for (const candidate of response.part) waiting?.parts.push(candidate);
+        return;
+      }
+      pending.delete(response.id);
+      if (waiting && response.ok) response.result.candidates = waiting.parts;
+      waiting?.resolve(response);
+    });
+    // Only the requests this thread had: a dead thread's late 'exit' must not fail its successor's.
+    const fail = (error: Error) => {
+      if (worker === started) worker = null;
+      for (const [id, waiting] of pending) {
+        if (waiting.worker !== started) continue;
+        pending.delete(id);
+        waiting.reject(error);
+      }
+    };
+    started.on('error', (error) => {
+      log(`The alert worker failed: ${error.stack ?? error.message}`);
+      fail(new AlertWorkerFailed(`The alert worker stopped (${error.message}).`));
+    });
+    started.on('exit', (code) => {
+      if (code !== 0 && worker === started && !closed) log(`The alert worker exited with code ${code}.`);
+      fail(new AlertWorkerFailed('The alert worker stopped.'));
+    });
+    worker = started;
+    return started;
+  };
+
+  return {
+    async score(request) {
+      const id = nextId++;
+      const response = await new Promise<Final>((resolve, reject) => {
+        try {
+          const target = ensureWorker();
+          pending.set(id, { worker: target, parts: [], resolve, reject });
+          target.postMessage({ ...request, type: 'score', id } satisfies WorkerRequest);
+        } catch (error) {
+          pending.delete(id);
+          reject(error as Error);
+        }
+      });
+      if (!response.ok) throw new AlertWorkerFailed(`Scoring failed in the alert worker: ${response.error}`);
+      return response.result;
+    },
+    setModels(next) {
+      models = next;
+      worker?.postMessage({ type: 'setModels', models: next } satisfies WorkerRequest);
+    },
+    async close() {
+      closed = true;
+      const running = worker;
+      worker = null;
+      if (!running) return;
+      // Ask it to stop at a batch boundary: terminating a thread inside onnxruntime aborts the process.
+      const exited = new Promise<void>((resolve) => running.once('exit', () => resolve()));
+      running.postMessage({ type: 'close' } satisfies WorkerRequest);
+      let timer: NodeJS.Timeout | undefined;
+      const gaveUp = await Promise.race([exited.then(() => false), new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(true), CLOSE_TIMEOUT_MS)))]);
+      clearTimeout(timer);
+      if (gaveUp) {
+        log(`The alert worker did not stop within ${CLOSE_TIMEOUT_MS / 1000} s; terminating it.`);
+        await running.terminate();
+      }
+    },
+  };
+}

@@ -1,0 +1,260 @@
+// The alert worker thread: reads contacts and events through its own read-only connection to the replica
+// (WAL lets it read while the main thread writes), computes features and runs the four intent models —
+// the same code path as `roi score` (models/intent: prepareContactHistory → scoreHistories) — derives the
+// budget threshold on full runs, and explains the scores worth an alert. It never writes: the main thread
+// turns its candidates into alert mutations. Scoring 100k contacts takes seconds of CPU; here it never
+// blocks the main process's event loop.
+import { parentPort, workerData } from 'node:worker_threads';
+import Database from 'better-sqlite3';
+import { INTENT_TYPES, type IntentType } from '../../db/schema/vocabulary.ts';
+import { BURST_SIGNALS, FEATURE_COUNT, prepareContactHistory, SIGNALS, writeFeatures, type ContactHistory, type FeatureContext } from '../../models/intent/features.ts';
+import { DAY_MS, isoDate } from '../../models/intent/intent-inputs.ts';
+import { loadIntentModels, type IntentModels } from '../../models/intent/intent-models.ts';
+import { loadMarketRates } from '../../models/intent/market-rates.ts';
+import { explainScore } from '../../models/intent/reasons.ts';
+import { observedHistoryStart, scoreHistories } from '../../models/intent/score-contacts.ts';
+import { createAlertInputs } from './alert-inputs.ts';
+import type { AlertCandidate, AlertReason, IntentModelSpec, ScoreRequest, ScoreResult, WorkerRequest, WorkerResponse } from './alert-messages.ts';
+import { budgetThreshold, materiallyChanged, scoringAsOf, snapshotDates, type BudgetThreshold } from './alert-rules.ts';
+
+type WorkerInput = { dbFile: string; models: IntentModelSpec };
+
+const input = workerData as WorkerInput;
+const db = new Database(input.dbFile, { readonly: true, fileMustExist: true });
+db.pragma('busy_timeout = 5000');
+const inputs = createAlertInputs(db);
+const rates = loadMarketRates();
+
+let spec = input.models;
+/** Set by a close request: runs stop at the next batch boundary. */
+let stopping = false;
+class Stopped extends Error {}
+const checkStopping = () => {
+  if (stopping) throw new Stopped('The alert worker is closing.');
+};
+/** First and newest event of the replica as of the last run (epoch ms, NaN when none). */
+let span: { first: number; newest: number } | null = null;
+let models: Promise<IntentModels> | null = null;
+
+const BATCH_SIZE = 1024;
+// min / max where NaN means "no event".
+const earlier = (a: number, b: number) => (Number.isNaN(a) ? b : Number.isNaN(b) ? a : Math.min(a, b));
+const later = (a: number, b: number) => (Number.isNaN(a) ? b : Number.isNaN(b) ? a : Math.max(a, b));
+const REASONS_PER_ALERT = 3;
+/** Candidates per message to the main thread (~1 ms to deserialise there). */
+const CANDIDATES_PER_MESSAGE = 100;
+const TIMELINE_WEEKS = 12;
+
+function load(current: IntentModelSpec): Promise<IntentModels> {
+  const files = {} as Record<IntentType, string>;
+  const calibrations: Partial<Record<IntentType, { a: number; b: number }>> = {};
+  for (const type of INTENT_TYPES) {
+    files[type] = current[type].file;
+    const calibration = current[type].calibration;
+    if (calibration) calibrations[type] = calibration;
+  }
+  return loadIntentModels({ files, calibrations, threads: 1 });
+}
+
+// Signal codes of each reason group that has a timeline (models/intent/reasons.ts REASON_GROUPS keys).
+const SIGNAL_CODE = new Map<string, number>(SIGNALS.map((signal, i) => [signal, i]));
+const EMAIL_OPENED = SIGNALS.indexOf('email_opened');
+function timelineCodes(key: string): Set<number> | null {
+  if (key.startsWith('signal:')) {
+    const code = SIGNAL_CODE.get(key.slice('signal:'.length));
+    return code === undefined ? null : new Set([code]);
+  }
+  if (key.startsWith('burst:')) {
+    const signals = BURST_SIGNALS[key.slice('burst:'.length) as IntentType];
+    return signals ? new Set(signals.map((signal) => SIGNAL_CODE.get(signal)!)) : null;
+  }
+  if (key === 'activity') return new Set(SIGNALS.map((_, i) => i).filter((i) => i !== EMAIL_OPENED));
+  return null;
+}
+
+/** Weekly counts of the reason's signals over the 12 weeks before `asOf`, oldest first. */
+function timelineOf(history: ContactHistory, key: string, asOf: number): AlertReason['timeline'] | undefined {
+  const codes = timelineCodes(key);
+  if (!codes) return undefined;
+  const weeks = new Array<number>(TIMELINE_WEEKS).fill(0);
+  for (let i = history.times.length - 1; i >= 0; i--) {
+    const t = history.times[i]!;
+    if (t >= asOf) continue;
+    const week = Math.floor((asOf - t) / (7 * DAY_MS));
+    if (week >= TIMELINE_WEEKS) break;
+    if (codes.has(history.codes[i]!) || codes.has(history.actions[i]!)) weeks[TIMELINE_WEEKS - 1 - week]!++;
+  }
+  return { weeks, through: isoDate(asOf - 1) };
+}
+
+async function score(request: ScoreRequest): Promise<ScoreResult> {
+  const started = performance.now();
+  const current = spec;
+  models ??= load(current);
+  let loaded: IntentModels;
+  try {
+    loaded = await models;
+  } catch (error) {
+    models = null; // the next request (or another model) tries again
+    throw error;
+  }
+
+  const marks: Record<string, number> = {};
+  let mark = performance.now();
+  const lap = (name: string) => {
+    const at = performance.now();
+    marks[name] = (marks[name] ?? 0) + (at - mark) / 1000;
+    mark = at;
+  };
+  const contacts = inputs.contacts(request.contactIds);
+  lap('contacts');
+  const events = inputs.events(request.contactIds);
+  lap('events');
+  // The span of the whole history sets the clock: a full run sees every event; an incremental one only
+  // its contacts', but every event added since the last full run belongs to a changed contact, so the
+  // span of the last run widened by theirs is the span (a full scan of a million events per small run saved).
+  if (request.contactIds === null) span = { first: events.first, newest: events.newest };
+  else {
+    span ??= inputs.eventSpan();
+    span = { first: earlier(span.first, events.first), newest: later(span.newest, events.newest) };
+  }
+  lap('span');
+  const asOf = scoringAsOf(request.now, Number.isFinite(span.newest) ? span.newest : null);
+  const historyStart = observedHistoryStart(span.first, asOf);
+  const histories = contacts.map(({ contact }) => prepareContactHistory(contact, events.byContact.get(contact.id) ?? []));
+  // Outcomes recorded by agents are not the complete record the models' outcome features assume (nor does
+  // `roi score` read any by default): scores here equal `roi score`'s for the same data.
+  const context: FeatureContext = { rates, historyStart, outcomesKnown: false };
+
+  // Probabilities at the scoring date (first) and, for a full run, at the budget's snapshot dates.
+  const dates = request.threshold === null ? snapshotDates(asOf, historyStart) : [asOf];
+  const n = histories.length;
+  const byDate = dates.map(() => Object.fromEntries(INTENT_TYPES.map((type) => [type, new Float64Array(n)])) as Record<IntentType, Float64Array>);
+  const dateIndex = new Map(dates.map((date, i) => [date, i]));
+  let offset = 0;
+  let lastDate = Number.NaN;
+  await scoreHistories(
+    histories,
+    dates,
+    context,
+    loaded,
+    ({ asOf: date, histories: batch, probabilities }) => {
+      checkStopping();
+      if (date !== lastDate) {
+        offset = 0;
+        lastDate = date;
+      }
+      const target = byDate[dateIndex.get(date)!]!;
+      for (const type of INTENT_TYPES) target[type].set(probabilities[type].subarray(0, batch.length), offset);
+      offset += batch.length;
+    },
+    { batchSize: BATCH_SIZE },
+  );
+
+  lap('score');
+  let threshold: BudgetThreshold | null = null;
+  let cut = request.threshold ?? 1;
+  if (request.threshold === null) {
+    const pooled = Object.fromEntries(
+      INTENT_TYPES.map((type) => {
+        const all = new Float64Array(n * dates.length);
+        byDate.forEach((scores, i) => all.set(scores[type], i * n));
+        return [type, all];
+      }),
+    ) as Record<IntentType, Float64Array>;
+    const calibrations = {} as Record<IntentType, { a: number; b: number }>;
+    for (const type of INTENT_TYPES) calibrations[type] = loaded.manifest.models[type].calibration;
+    threshold = budgetThreshold(pooled, n, dates.length, request.budgetPercent, calibrations);
+    cut = threshold.probability;
+  }
+
+  const now = byDate[0]!;
+  const open = inputs.openAlerts(request.contactIds, request.now);
+  const candidates: AlertCandidate[] = [];
+  const row = new Float32Array(FEATURE_COUNT);
+  for (let i = 0; i < n; i++) {
+    const { contact, propertyId, assignedAgentId } = contacts[i]!;
+    const contactId = contact.id;
+    let featuresWritten = false;
+    for (const type of INTENT_TYPES) {
+      const probability = now[type][i]!;
+      const stored = open.get(`${contactId}\t${type}`);
+      if (probability < cut && !stored) continue;
+      if (stored && !materiallyChanged(stored, probability)) {
+        candidates.push({ contactId, type, probability, reasons: [], explained: false, propertyId, assignedAgentId });
+        continue;
+      }
+      if (!featuresWritten) {
+        writeFeatures(histories[i]!, asOf, context, row, 0);
+        featuresWritten = true;
+      }
+      checkStopping();
+      const explained = await explainScore(loaded, type, row, REASONS_PER_ALERT);
+      const reasons = explained.map((reason): AlertReason => {
+        const timeline = timelineOf(histories[i]!, reason.key, asOf);
+        return { key: reason.key, text: reason.text, weight: Math.round(reason.contribution * 1000) / 1000, ...(timeline ? { timeline } : {}) };
+      });
+      candidates.push({ contactId, type, probability, reasons, explained: true, propertyId, assignedAgentId });
+    }
+  }
+
+  lap('explain');
+  return {
+    timings: marks,
+    asOf,
+    historyStart,
+    scored: n,
+    threshold,
+    cut,
+    candidates,
+    ...(request.includeScores
+      ? {
+          scores: {
+            contactIds: histories.map((history) => history.contact.id),
+            probabilities: Object.fromEntries(INTENT_TYPES.map((type) => [type, Array.from(now[type])])) as Record<IntentType, number[]>,
+          },
+        }
+      : {}),
+    modelVersions: Object.fromEntries(INTENT_TYPES.map((type) => [type, current[type].version])) as Record<IntentType, string>,
+    seconds: (performance.now() - started) / 1000,
+  };
+}
+
+// One request at a time, in arrival order; a model change waits for the run in progress.
+let queue: Promise<void> = Promise.resolve();
+parentPort!.on('message', (request: WorkerRequest) => {
+  if (request.type === 'close') {
+    // Never terminated from outside while onnxruntime runs (that aborts the whole process): the run in
+    // progress stops at its next batch, then the models and the connection are released and the thread ends.
+    stopping = true;
+    void queue.then(async () => {
+      await models?.then((m) => m.dispose()).catch(() => {});
+      db.close();
+      parentPort!.close();
+    });
+    return;
+  }
+  if (request.type === 'setModels') {
+    queue = queue.then(async () => {
+      const previous = models;
+      spec = request.models;
+      models = null;
+      await previous?.then((m) => m.dispose()).catch(() => {});
+    });
+    return;
+  }
+  queue = queue.then(async () => {
+    if (stopping) return;
+    let response: WorkerResponse;
+    try {
+      const result = await score(request);
+      for (let start = 0; start < result.candidates.length; start += CANDIDATES_PER_MESSAGE) {
+        parentPort!.postMessage({ id: request.id, part: result.candidates.slice(start, start + CANDIDATES_PER_MESSAGE) } satisfies WorkerResponse);
+      }
+      response = { id: request.id, ok: true, result: { ...result, candidates: [] } };
+    } catch (error) {
+      response = { id: request.id, ok: false, error: error instanceof Error ? (error.stack ?? error.message) : String(error) };
+    }
+    parentPort!.postMessage(response);
+  });
+});
