@@ -3,7 +3,7 @@ import { IconArrowLeft } from '@tabler/icons-react';
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { errorMessage } from '../../../shared/api/ApiError.ts';
 import { useApi } from '../../../shared/api/useApi.ts';
-import { useTablesChanged } from '../hooks/useTablesChanged.ts';
+import { useDataChanged } from '../../../shared/hooks/useDataChanged.ts';
 import type { Campaign, SegmentInput } from '../types.ts';
 import { CampaignStatsPanel } from './CampaignStatsPanel.tsx';
 import { SchedulePanel } from './SchedulePanel.tsx';
@@ -79,7 +79,7 @@ export function CampaignEditor({ id, onBack, onCreated }: { id: string | null; o
       () => {},
     );
   }, [api, campaignId]);
-  useTablesChanged(['campaigns'], refresh, 400);
+  useDataChanged(['campaigns'], refresh, 400);
 
   const save = async () => {
     setBusy(true);

@@ -2,7 +2,7 @@ import { Alert, Badge, Group, Paper, Progress, SegmentedControl, SimpleGrid, Sta
 import { useCallback, useEffect, useState } from 'react';
 import { errorMessage } from '../../../shared/api/ApiError.ts';
 import { useApi } from '../../../shared/api/useApi.ts';
-import { useTablesChanged } from '../hooks/useTablesChanged.ts';
+import { useDataChanged } from '../../../shared/hooks/useDataChanged.ts';
 import { useCampaignProgress } from '../hooks/useCampaignProgress.ts';
 import type { CampaignStats, RunStats } from '../types.ts';
 
@@ -66,7 +66,7 @@ export function CampaignStatsPanel({ campaignId }: { campaignId: string }) {
     };
   }, [api, campaignId, runId, filter, generation]);
   const reload = useCallback(() => setGeneration((n) => n + 1), []);
-  useTablesChanged(['campaign_sends', 'events', 'suppressions'], reload, 500);
+  useDataChanged(['campaign_sends', 'events', 'suppressions'], reload, 500);
 
   const run = stats?.runs.find((r) => r.runId === runId) ?? stats?.runs[0] ?? null;
   const sending = progress && (progress.state === 'sending' || progress.state === 'preparing');

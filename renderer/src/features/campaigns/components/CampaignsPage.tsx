@@ -5,7 +5,7 @@ import { errorMessage } from '../../../shared/api/ApiError.ts';
 import { useApi } from '../../../shared/api/useApi.ts';
 import { PageEmptyState } from '../../../shared/ui/PageEmptyState.tsx';
 import { PageLayout } from '../../../shared/ui/PageLayout.tsx';
-import { useTablesChanged } from '../hooks/useTablesChanged.ts';
+import { useDataChanged } from '../../../shared/hooks/useDataChanged.ts';
 import type { CampaignSummary } from '../types.ts';
 import { CampaignEditor } from './CampaignEditor.tsx';
 import { describeSchedule } from './SchedulePanel.tsx';
@@ -35,7 +35,7 @@ export function CampaignsPage() {
     };
   }, [api, generation]);
   const reload = useCallback(() => setGeneration((n) => n + 1), []);
-  useTablesChanged(['campaigns', 'campaign_sends'], reload, 500);
+  useDataChanged(['campaigns', 'campaign_sends'], reload, 500);
 
   const remove = async (id: string) => {
     try {

@@ -2,7 +2,7 @@ import { useCallback, useEffect, useState } from 'react';
 import { errorMessage } from '../../../shared/api/ApiError.ts';
 import type { OperationOutput } from '../../../shared/api/ipcContract.ts';
 import { useApi } from '../../../shared/api/useApi.ts';
-import { useDataChanged } from '../../properties/hooks/useDataChanged.ts';
+import { useDataChanged } from '../../../shared/hooks/useDataChanged.ts';
 
 export type ContactDetail = OperationOutput<'getContact'>;
 

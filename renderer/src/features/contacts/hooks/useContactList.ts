@@ -2,7 +2,7 @@ import { useCallback, useEffect, useRef, useState } from 'react';
 import { errorMessage } from '../../../shared/api/ApiError.ts';
 import type { OperationInput, OperationOutput } from '../../../shared/api/ipcContract.ts';
 import { useApi } from '../../../shared/api/useApi.ts';
-import { useDataChanged } from '../../properties/hooks/useDataChanged.ts';
+import { useDataChanged } from '../../../shared/hooks/useDataChanged.ts';
 
 export const CONTACT_PAGE_SIZE = 200;
 export type ContactQuery = Omit<NonNullable<OperationInput<'listContacts'>>, 'offset' | 'limit'>;

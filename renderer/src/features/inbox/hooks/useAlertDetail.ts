@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useState } from 'react';
 import { toApiError, type ApiError } from '../../../shared/api/ApiError.ts';
 import { useApi } from '../../../shared/api/useApi.ts';
-import { useDataChanged } from '../../properties/hooks/useDataChanged.ts';
+import { useDataChanged } from '../../../shared/hooks/useDataChanged.ts';
 import type { AlertDetail } from '../utils/inboxTypes.ts';
 
 export type AlertDetailState =

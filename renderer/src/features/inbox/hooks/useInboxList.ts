@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { errorMessage } from '../../../shared/api/ApiError.ts';
 import { useApi } from '../../../shared/api/useApi.ts';
-import { useDataChanged } from '../../properties/hooks/useDataChanged.ts';
+import { useDataChanged } from '../../../shared/hooks/useDataChanged.ts';
 import type { InboxFilters, InboxItem } from '../utils/inboxTypes.ts';
 
 const PAGE_SIZE = 50;

@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useState } from 'react';
 import { errorMessage } from '../../../shared/api/ApiError.ts';
 import { useApi } from '../../../shared/api/useApi.ts';
-import { useDataChanged } from '../../properties/hooks/useDataChanged.ts';
+import { useDataChanged } from '../../../shared/hooks/useDataChanged.ts';
 import type { InboxView } from '../utils/inboxTypes.ts';
 
 /** The saved views (built-in and the user's) with their counts, kept current as alerts change. */

@@ -2,7 +2,7 @@ import { useCallback, useEffect, useRef, useState } from 'react';
 import { errorMessage } from '../../../shared/api/ApiError.ts';
 import type { PropertySort, PropertySummary } from '../../../shared/api/ipcContract.ts';
 import { useApi } from '../../../shared/api/useApi.ts';
-import { useDataChanged } from './useDataChanged.ts';
+import { useDataChanged } from '../../../shared/hooks/useDataChanged.ts';
 
 export const PROPERTY_PAGE_SIZE = 100;
 

@@ -1,5 +1,5 @@
 import { useEffect, useEffectEvent } from 'react';
-import { useApi } from '../../../shared/api/useApi.ts';
+import { useApi } from '../api/useApi.ts';
 
 /**
  * Calls `onChange` when rows of any of `tables` changed (a synced batch or a local edit), at most once per
