@@ -45,7 +45,8 @@ describe.runIf(run)('contacts in browser mode', () => {
     await page.getByLabel('Email').fill('avery@cascade.test');
     await page.getByLabel('Password').fill('demo-password-1');
     await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.getByRole('navigation', { name: 'Main' }).getByText('Contacts', { exact: true }).click();
+    // The first sign-in opens the replica and starts syncing: generous on a loaded CI machine.
+    await page.getByRole('navigation', { name: 'Main' }).getByText('Contacts', { exact: true }).click({ timeout: 120_000 });
   }, 300_000);
 
   afterAll(async () => {

@@ -9,8 +9,14 @@ describe('describeSyncStatus', () => {
     expect(describeSyncStatus(null, null, NOW)).toMatchObject({ tone: 'unknown', label: 'Checking sync…', lastSync: null });
   });
 
-  it('names the tone by precedence: error, then offline, then pending, then synced', () => {
-    expect(describeSyncStatus({ ...status, online: false, error: 'boom' }, null, NOW)).toMatchObject({ tone: 'error', label: 'Sync error' });
+  it('names the tone by precedence: refused changes, then offline, then error, then pending, then synced', () => {
+    expect(describeSyncStatus({ ...status, online: false, failedChanges: 2, error: 'boom' }, null, NOW)).toMatchObject({ tone: 'error', label: '2 failed' });
+    // Offline explains a push that could not reach the server: no alarming "Sync error" for that.
+    expect(describeSyncStatus({ ...status, online: false, pendingChanges: 2, error: 'fetch failed' }, null, NOW)).toMatchObject({
+      tone: 'offline',
+      label: 'Offline · 2 pending',
+    });
+    expect(describeSyncStatus({ ...status, error: 'boom' }, null, NOW)).toMatchObject({ tone: 'error', label: 'Sync error' });
     expect(describeSyncStatus({ ...status, online: false, pendingChanges: 1 }, null, NOW)).toMatchObject({
       tone: 'offline',
       label: 'Offline · 1 pending',

@@ -33,12 +33,17 @@ export function describeSyncStatus(status: SyncStatus | null, loadError: string 
 
   let tone: SyncTone;
   let label: string;
-  if (status.error || status.failedChanges > 0) {
+  // Refused changes need the user; otherwise being offline explains any error (a push that could not
+  // reach the server), and the calmer "Offline · N pending" is the truth.
+  if (status.failedChanges > 0) {
     tone = 'error';
-    label = status.failedChanges > 0 ? `${status.failedChanges} failed` : 'Sync error';
+    label = `${status.failedChanges} failed`;
   } else if (!status.online) {
     tone = 'offline';
     label = status.pendingChanges > 0 ? `Offline · ${status.pendingChanges} pending` : 'Offline';
+  } else if (status.error) {
+    tone = 'error';
+    label = 'Sync error';
   } else if (status.pendingChanges > 0) {
     tone = 'pending';
     label = `${status.pendingChanges} pending`;
