@@ -7,11 +7,11 @@ import { sql } from 'drizzle-orm';
 import { rowsOf, type ServerDb } from '../database.ts';
 import { ApiError, type ApiErrorCode } from '../http/errors.ts';
 
-export type ClaimConflictCode = 'run_claimed' | 'run_completed' | 'lease_lost';
+export type ClaimConflictCode = Extract<ApiErrorCode, 'run_claimed' | 'run_completed' | 'lease_lost'>;
 
-/** 409 with a campaign-specific code (the shared ApiErrorCode list does not name these yet). */
+/** 409 with the code saying why this device may not send the run. */
 const claimConflict = (code: ClaimConflictCode, message: string, data?: Record<string, unknown>) =>
-  new ApiError(409, code as unknown as ApiErrorCode, message, data ? { data } : {});
+  new ApiError(409, code, message, data ? { data } : {});
 
 export const DEFAULT_LEASE_SECONDS = 120;
 export const MAX_LEASE_SECONDS = 900;

@@ -23,6 +23,10 @@ export type ApiErrorCode =
   | 'invalid_totp'
   | 'totp_enrollment_required'
   | 'service_unavailable'
+  // Campaign run leases (sync-server/campaigns/run-claims.ts): another device sends it, it is done, or the lease lapsed.
+  | 'run_claimed'
+  | 'run_completed'
+  | 'lease_lost'
   | 'internal';
 
 export type ApiErrorDetail = { path: string; message: string };
