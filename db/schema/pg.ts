@@ -368,6 +368,8 @@ export const campaignSends = pgTable(
     status: text('status').notNull().default('pending'),
     error: text('error'),
     messageId: text('message_id'),
+    // A/B subject test: which subject this recipient got ('a' | 'b'); null when the run has no test.
+    variant: text('variant'),
     sentAt: ts('sent_at'),
     createdAt: createdAt(),
     updatedAt: updatedAt(),

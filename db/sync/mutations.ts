@@ -199,6 +199,7 @@ export const MUTATION_CATALOGUE = {
       status: shortText(30),
       error: shortText(2000).nullable(),
       message_id: shortText(300).nullable(),
+      variant: z.enum(['a', 'b']).nullable(),
       sent_at: isoTimestamp.nullable(),
     }),
     requiredOnInsert: ['campaign_id', 'run_id', 'contact_id', 'email'],

@@ -1,0 +1,1 @@
+ALTER TABLE `campaign_sends` ADD `variant` text;
