@@ -13,6 +13,7 @@ import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { shapeTableInfo, type ShapeTable } from '../../db/sync/shape-tables.ts';
+import type { ShapeChange } from './shape-changes.ts';
 import type { Replica } from './replica.ts';
 import type { MainToWorker, ShapeWorkerData, WorkerToMain } from './shape-worker-messages.ts';
 
@@ -24,7 +25,8 @@ export type ShapeSyncOptions = {
   accessToken: () => Promise<string>;
   /** Called after a 401: rotate the tokens and return the new access token. */
   refreshAccessToken: () => Promise<string>;
-  onApplied?: (table: ShapeTable, changedRows: number) => void;
+  /** A batch of server changes was stored (the changes as stored, for consumers that track which rows moved). */
+  onApplied?: (table: ShapeTable, changes: readonly ShapeChange[]) => void;
   onUpToDate?: (table: ShapeTable) => void;
   onError?: (table: ShapeTable | null, error: Error) => void;
   /** Pause before a stream (or the worker) that stopped is started again. */
@@ -92,7 +94,7 @@ export function startShapeSync(options: ShapeSyncOptions): ShapeSync {
     const rows = changes.reduce((n, change) => n + ('op' in change ? 1 : 0), 0);
     stored.batches++;
     stored.rows += rows;
-    if (rows > 0) options.onApplied?.(table, rows);
+    if (rows > 0) options.onApplied?.(table, changes);
     if (position.upToDate) {
       upToDate.add(table);
       options.onUpToDate?.(table);

@@ -5,6 +5,7 @@ import { SHAPE_TABLES, type ShapeTable } from '../../db/sync/shape-tables.ts';
 import type { LocalStore } from '../store/local-store.ts';
 import { startPusher } from './pusher.ts';
 import { createReplica, type LocalEdit, type OutboxCounts } from './replica.ts';
+import type { ShapeChange } from './shape-changes.ts';
 import { startShapeSync } from './shape-sync.ts';
 
 export type SyncEngineOptions = {
@@ -17,6 +18,8 @@ export type SyncEngineOptions = {
   tables?: readonly ShapeTable[];
   /** Rows of these tables changed locally or from the server (the UI refreshes what shows them). */
   onTablesChanged?: (tables: ShapeTable[]) => void;
+  /** A batch of server rows was stored in the replica (after onTablesChanged's table notice). */
+  onServerChangesApplied?: (table: ShapeTable, changes: readonly ShapeChange[]) => void;
   /** Every table has caught up with the server. */
   onCaughtUp?: () => void;
   onOutboxChanged?: (counts: OutboxCounts) => void;
@@ -57,8 +60,9 @@ export function startSyncEngine(options: SyncEngineOptions) {
     refreshAccessToken: options.refreshAccessToken,
     ...(options.timings?.restartDelayMs ? { restartDelayMs: options.timings.restartDelayMs } : {}),
     ...(options.shapeWorkerEntry ? { workerEntry: options.shapeWorkerEntry } : {}),
-    onApplied: (table) => {
+    onApplied: (table, changes) => {
       options.onTablesChanged?.([table]);
+      options.onServerChangesApplied?.(table, changes);
       outboxChanged();
     },
     onUpToDate: () => {
