@@ -29,6 +29,14 @@ export type ShapeChange =
 
 export type ShapeChangePosition = { handle: string | undefined; offset: string; upToDate: boolean };
 
+const compactJson = (text: string): string => {
+  try {
+    return JSON.stringify(JSON.parse(text));
+  } catch {
+    return text; // not JSON after all: stored as sent
+  }
+};
+
 /** Postgres text form (or an already parsed value) → SQLite storage form, per column type. */
 export function wireToStored(type: ElectricType, value: unknown): StoredValue {
   if (value === null || value === undefined) return null;
@@ -38,8 +46,10 @@ export function wireToStored(type: ElectricType, value: unknown): StoredValue {
     case 'jsonb':
       // On the wire JSON columns are JSON text already: store it as is (a parsed value is encoded). A JSON
       // null is stored as SQL NULL, as the parsed path always did.
+      // Snapshot pages carry Postgres' spaced jsonb text (`{"a": 1}`): stored compact, as change messages are.
       if (typeof value !== 'string') return JSON.stringify(value);
-      return value === 'null' ? null : value;
+      if (value === 'null') return null;
+      return value.includes(' ') || value.includes('\n') ? compactJson(value) : value;
     case 'int4':
     case 'float8':
       return typeof value === 'number' ? value : Number(value);

@@ -32,13 +32,17 @@ export async function readChanges(
 /**
  * A column of the row aliased `t` in its Electric text form, computed by Postgres: the same strings
  * toTextForm (db/sync/shape-tables.ts) makes from to_jsonb(t) — timestamps as ISO-8601 UTC with
- * milliseconds (truncated, as Date does), booleans true/false. Not for jsonb: see readSnapshotMessages.
+ * milliseconds (truncated, as Date does), booleans true/false — except JSON columns, which come as
+ * Postgres prints jsonb (`{"a": 1}`, spaced, as real Electric sends them); the app's decoder stores
+ * them compact (electron/sync/shape-changes.ts).
  */
 function textFormSql(column: ShapeColumn): SQL {
   const ref = sql`t.${sql.identifier(column.name)}`;
   switch (column.type) {
     case 'text':
       return ref;
+    case 'jsonb':
+      return sql`${ref}::text`;
     case 'bool':
       return sql`CASE WHEN ${ref} THEN 'true' WHEN NOT ${ref} THEN 'false' END`;
     case 'timestamptz':
@@ -50,46 +54,43 @@ function textFormSql(column: ShapeColumn): SQL {
   }
 }
 
-const INSERT_HEADERS = JSON.stringify({ operation: 'insert' });
+export type SnapshotPage = {
+  /** Rows on the page. */
+  count: number;
+  /** The id of the last row (the keyset cursor of the next page); null on an empty page. */
+  lastId: string | null;
+  /** The page as the response body: a JSON array of Electric insert messages. */
+  body: string;
+};
 
 /**
- * One page of the rows of `table` visible to `scope`, in id order after `afterId`, each as the JSON text
- * of its Electric insert message. Postgres builds the JSON of the scalar columns: decoding whole rows
- * into objects and encoding them again in Node cost the server more CPU than the query (an initial sync
- * is hundreds of thousands of rows). JSON columns are still written by JSON.stringify, as toTextForm does
- * (Postgres would print them with spaces), so the text is the same as a change message's.
+ * One page of the rows of `table` visible to `scope`, in id order after `afterId`, as the response body.
+ * Postgres writes the whole body — every message's JSON and the array around them — and hands it over
+ * as one string: decoding rows into objects and encoding them again in Node, or even joining a string per
+ * row, cost the server more CPU than the query (an initial sync is hundreds of thousands of rows).
  */
-export async function readSnapshotMessages(
+export async function readSnapshotPage(
   db: ServerDb,
   options: { table: ShapeTable; scope: ShapeScope; afterId: string; limit: number },
-): Promise<{ id: string; message: string }[]> {
+): Promise<SnapshotPage> {
   const { table, scope, afterId, limit } = options;
-  const columns = shapeTableInfo(table).columns;
-  const scalars = columns.filter((column) => column.type !== 'jsonb');
-  const jsons = columns.filter((column) => column.type === 'jsonb');
   const values = sql.join(
-    scalars.map((column) => sql`${textFormSql(column)} AS ${sql.identifier(column.name)}`),
+    shapeTableInfo(table).columns.map((column) => sql`${textFormSql(column)} AS ${sql.identifier(column.name)}`),
     sql`, `,
   );
-  const jsonTexts = jsons.map((column, i) => sql`, t.${sql.identifier(column.name)}::text AS ${sql.identifier(`j${i}`)}`);
   // The key as rowKey() writes it: "public"."<table>"/"<id with " doubled>".
   const keyPrefix = `"public"."${table}"/"`;
-  const rows = rowsOf<Record<string, string | null> & { id: string; head: string }>(
+  const [page] = rowsOf<{ count: string | number; last_id: string | null; body: string }>(
     await db.execute(sql`
-      SELECT t.id AS id,
-             '{"key":' || to_json(${keyPrefix}::text || replace(t.id, '"', '""') || '"')::text || ',"value":' || left(row_to_json(v)::text, -1) AS head
-             ${sql.join(jsonTexts, sql``)}
-      FROM ${sql.identifier(table)} t CROSS JOIN LATERAL (SELECT ${values}) v
-      WHERE t.id > ${afterId} AND ${rowScopeFilter(scope, table)}
-      ORDER BY t.id LIMIT ${limit}`),
+      SELECT count(*) AS count, max(p.id) AS last_id, '[' || coalesce(string_agg(p.message, ',' ORDER BY p.id), '') || ']' AS body
+      FROM (
+        SELECT t.id AS id,
+               '{"key":' || to_json(${keyPrefix}::text || replace(t.id, '"', '""') || '"')::text || ',"value":' || row_to_json(v)::text
+                 || ',"headers":{"operation":"insert"}}' AS message
+        FROM ${sql.identifier(table)} t CROSS JOIN LATERAL (SELECT ${values}) v
+        WHERE t.id > ${afterId} AND ${rowScopeFilter(scope, table)}
+        ORDER BY t.id LIMIT ${limit}
+      ) p`),
   );
-  const jsonKeys = jsons.map((column) => `,${JSON.stringify(column.name)}:`);
-  return rows.map((row) => {
-    let message = row.head;
-    for (let i = 0; i < jsonKeys.length; i++) {
-      const text = row[`j${i}`];
-      message += jsonKeys[i]! + (text === null || text === undefined ? 'null' : JSON.stringify(JSON.stringify(JSON.parse(text))));
-    }
-    return { id: row.id, message: `${message}},"headers":${INSERT_HEADERS}}` };
-  });
+  return { count: Number(page?.count ?? 0), lastId: page?.last_id ?? null, body: page?.body ?? '[]' };
 }

@@ -14,7 +14,7 @@ import { electricSchema, isShapeTable, rowKey, SHAPE_TABLES, shapeTableInfo, toT
 import { authOf, requireAuth } from '../auth/require-auth.ts';
 import type { ServerDb } from '../database.ts';
 import { ApiError } from '../http/errors.ts';
-import { logHead, readChanges, readSnapshotMessages, type LoggedChange } from './change-log.ts';
+import { logHead, readChanges, readSnapshotPage, type LoggedChange } from './change-log.ts';
 import type { LiveChanges } from './live-changes.ts';
 import { mayReadTable, scopeOf, type ShapeScope } from './shape-scope.ts';
 
@@ -154,19 +154,18 @@ async function snapshotPage(
   options: { table: ShapeTable; scope: ShapeScope; handle: string; page: number; afterId: string; snapshotSeq: number; pageSize: number },
 ): Promise<string> {
   const { table, handle, page, pageSize } = options;
-  const rows = await readSnapshotMessages(db, { table, scope: options.scope, afterId: options.afterId, limit: pageSize });
+  const rows = await readSnapshotPage(db, { table, scope: options.scope, afterId: options.afterId, limit: pageSize });
   let next: string;
-  if (rows.length === pageSize) {
-    const lastId = rows[rows.length - 1]!.id;
-    await db.insert(syncSnapshotCursors).values({ handle, page: page + 1, afterId: lastId }).onConflictDoNothing();
+  if (rows.count === pageSize && rows.lastId !== null) {
+    await db.insert(syncSnapshotCursors).values({ handle, page: page + 1, afterId: rows.lastId }).onConflictDoNothing();
     next = snapshotOffset(page + 1);
   } else {
     next = logOffset(options.snapshotSeq);
   }
   setShapeHeaders(reply, { handle, offset: next, table, live: false, upToDate: false });
-  // The messages are JSON text already (built by Postgres): sent as they are.
+  // The body is JSON text already (built by Postgres): sent as it is.
   reply.type('application/json; charset=utf-8');
-  return `[${rows.map((row) => row.message).join(',')}]`;
+  return rows.body;
 }
 
 async function readLog(
