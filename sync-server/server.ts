@@ -18,6 +18,7 @@ import { startLiveChanges } from './sync/live-changes.ts';
 import { registerMutationRoutes } from './sync/mutation-routes.ts';
 import { registerShapeRoutes } from './sync/shape-routes.ts';
 import { registerCampaignRoutes } from './campaigns/campaign-routes.ts';
+import { registerBounceRoutes } from './campaigns/bounce-routes.ts';
 import { startEscalationJob } from './routing/escalation.ts';
 import { registerRoutingRoutes } from './routing/routing-routes.ts';
 import { ApiError, installErrorHandlers } from './http/errors.ts';
@@ -216,6 +217,7 @@ export async function createSyncServer(options: SyncServerOptions): Promise<Sync
     });
     registerMutationRoutes(app, options.clock ? { now: options.clock } : {});
     await registerCampaignRoutes(app, options.clock ? { now: options.clock } : {});
+    registerBounceRoutes(app, options.clock ? { now: options.clock } : {});
     registerConsole(
       app,
       { db: database.db, now: options.clock ?? (() => new Date()), metrics, liveChanges, rateLimits: { ...DEFAULT_AUTH_RATE_LIMITS, ...options.rateLimits } },

@@ -9,11 +9,16 @@ import type { OperationHandlers, Session } from '../ipc/contract.ts';
 import type { SecretStore } from '../secrets/secret-store.ts';
 import type { LocalStore } from '../store/local-store.ts';
 import type { SyncEngine } from '../sync/sync-engine.ts';
-import { campaignScheduleSchema, type campaignsContract, type Campaign, type CampaignSchedule, type CampaignStatus, type CampaignSummary, type RunStats } from './campaigns-contract.ts';
+import { campaignScheduleSchema, type campaignsContract, type Campaign, type CampaignSchedule, type CampaignStatus, type CampaignSummary } from './campaigns-contract.ts';
 import { EXCLUSION_LABELS, parseStoredSegment, type Segment } from './segments/segment-definition.ts';
 import { countSegment, segmentRecipients } from './segments/segment-query.ts';
 import { createRunClient } from './sending/run-client.ts';
-import { sendRun, type RunProgress } from './sending/run-sender.ts';
+import { sendRun, type RunPlan, type RunProgress } from './sending/run-sender.ts';
+import { abSampleRunId, sampleSize } from './ab-test/subject-test.ts';
+import { afterSampleRun, subjectTestRun, subjectTestView, triggeredRuns, triggerState } from './triggers/automated-runs.ts';
+import { campaignStatistics } from './statistics/campaign-statistics.ts';
+import { missedOccurrence } from './scheduling/missed-occurrence.ts';
+import { parseHlc } from '../../db/sync/hlc.ts';
 import { createSmtpAccount } from './sending/smtp-account.ts';
 import { mergeTagCatalogue, MERGE_TAGS, type MergeContext } from './templates/merge-tags.ts';
 import { brokerageOf, recipientContext } from './templates/recipient-context.ts';
@@ -52,6 +57,8 @@ type CampaignRecord = {
 
 const STATUSES: readonly CampaignStatus[] = ['draft', 'scheduled', 'sending', 'sent', 'paused'];
 const PENDING_KEY = 'campaigns.pending-runs';
+/** Per recurring campaign: the newest occurrence already queued (so catch-up queues each at most once). */
+const COVERED_KEY = 'campaigns.covered-occurrences';
 
 /** The run of a one-off campaign: one id for its whole life, so pausing and resuming never sends twice. */
 export const oneOffRunId = (campaignId: string) => `${campaignId}.r1`;
@@ -90,7 +97,7 @@ export function createCampaignFeature(options: CampaignFeatureOptions) {
   const lastRunOf = (store: LocalStore, campaignId: string): CampaignSummary['lastRun'] => {
     const row = store.sqlite
       .prepare(
-        `SELECT run_id, sum(status = 'sent') AS sent, sum(status = 'failed') AS failed, max(sent_at) AS at, min(created_at) AS started
+        `SELECT run_id, sum(status = 'sent') AS sent, sum(status IN ('failed', 'bounced')) AS failed, max(sent_at) AS at, min(created_at) AS started
          FROM campaign_sends WHERE campaign_id = ? GROUP BY run_id ORDER BY started DESC LIMIT 1`,
       )
       .get(campaignId) as { run_id: string; sent: number; failed: number; at: string | null } | undefined;
@@ -115,7 +122,20 @@ export function createCampaignFeature(options: CampaignFeatureOptions) {
     pendingChanges: (
       store.sqlite.prepare(`SELECT count(*) AS n FROM local_outbox WHERE table_name = 'campaigns' AND row_id = ? AND status IN ('pending', 'acknowledged')`).get(row.id) as { n: number }
     ).n,
+    ...automationOf(store, row),
   });
+
+  // Triggered campaigns and A/B subject tests (triggers/, ab-test/): their state for the UI.
+  const automationOf = (store: LocalStore, row: CampaignRecord): Pick<Campaign, 'abTest' | 'trigger'> => {
+    const schedule = scheduleOf(row);
+    const campaign = { id: row.id, subject: row.subject, segment: safeJson(row.segment), ownerId: row.owner_id ?? '', status: row.status };
+    if (schedule.kind === 'once' && schedule.abTest) {
+      const view = subjectTestView(store, campaign, { at: schedule.at, abTest: schedule.abTest }, oneOffRunId(row.id), finishedRuns.has(abSampleRunId(row.id)), now());
+      return { abTest: view, trigger: null };
+    }
+    if (schedule.kind === 'triggered') return { abTest: null, trigger: triggerState(store, campaign, schedule, now()) };
+    return { abTest: null, trigger: null };
+  };
 
   /** Refuses a template with unknown tags (naming the first), stray braces or an empty subject. */
   const assertTemplate = (template: CampaignTemplate) => {
@@ -159,6 +179,8 @@ export function createCampaignFeature(options: CampaignFeatureOptions) {
   // ---- Runs ----
 
   const running = new Map<string, { runId: string; abort: AbortController; progress: RunProgress }>();
+  /** Runs this process saw complete (or the server called complete): not claimed again. */
+  const finishedRuns = new Set<string>();
   const latestProgress = new Map<string, RunProgress>();
   const cronTasks = new Map<string, { key: string; task: ScheduledTask }>();
 
@@ -174,6 +196,38 @@ export function createCampaignFeature(options: CampaignFeatureOptions) {
       )
       .run(PENDING_KEY, JSON.stringify(pending));
 
+  /** Queues the run of one occurrence of a recurring campaign and notes it as covered (for catch-up). */
+  const queueOccurrence = (store: LocalStore, campaignId: string, at: Date) => {
+    const runId = occurrenceRunId(campaignId, at);
+    const pending = readPending(store);
+    if (!pending.some((p) => p.runId === runId)) writePending(store, [...pending, { campaignId, runId }]);
+    const covered = readSetting<Record<string, string>>(store, COVERED_KEY) ?? {};
+    if (!covered[campaignId] || covered[campaignId] < at.toISOString()) writeSetting(store, COVERED_KEY, { ...covered, [campaignId]: at.toISOString() });
+  };
+  /**
+   * Up to when a recurring campaign's occurrences are dealt with: its newest queued occurrence, its newest
+   * send, or when its schedule was last set (the schedule field's HLC: stamped at the edit, even offline,
+   * so an occurrence from before the campaign was scheduled is never "caught up").
+   */
+  const coveredUntil = (store: LocalStore, row: CampaignRecord): Date => {
+    const lastSend = (store.sqlite.prepare('SELECT max(created_at) AS at FROM campaign_sends WHERE campaign_id = ?').get(row.id) as { at: string | null }).at;
+    const queued = readSetting<Record<string, string>>(store, COVERED_KEY)?.[row.id];
+    const fieldHlcs = safeJson((store.sqlite.prepare('SELECT field_hlcs FROM campaigns WHERE id = ?').get(row.id) as { field_hlcs: string | null } | undefined)?.field_hlcs ?? null) as Record<string, string>;
+    const scheduledAt = typeof fieldHlcs.schedule === 'string' ? parseHlc(fieldHlcs.schedule).millis : Date.parse(row.updated_at);
+    return new Date(Math.max(scheduledAt || 0, Date.parse(row.updated_at) || 0, lastSend ? Date.parse(lastSend) : 0, queued ? Date.parse(queued) : 0));
+  };
+  const readSetting = <T,>(store: LocalStore, key: string): T | null => {
+    const row = store.sqlite.prepare('SELECT value FROM local_settings WHERE key = ?').get(key) as { value: string } | undefined;
+    return row ? (JSON.parse(row.value) as T) : null;
+  };
+  const writeSetting = (store: LocalStore, key: string, value: unknown) =>
+    store.sqlite
+      .prepare(
+        `INSERT INTO local_settings (key, value, updated_at) VALUES (?, ?, strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
+         ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at`,
+      )
+      .run(key, JSON.stringify(value));
+
   const setStatus = (engine: SyncEngine, id: string, status: CampaignStatus) => engine.mutate([{ table: 'campaigns', op: 'update', id, changes: { status } }]);
 
   /** Waits (bounded) for sync to catch up, so the newest suppressions are on this device. */
@@ -186,7 +240,8 @@ export function createCampaignFeature(options: CampaignFeatureOptions) {
     }
   };
 
-  const startRun = async (campaignId: string, runId: string): Promise<RunProgress | null> => {
+  /** `planned`: a triggered or A/B run (its recipients, subjects and the status once complete). */
+  const startRun = async (campaignId: string, runId: string, planned?: { plan: RunPlan; after: CampaignStatus; quiet: boolean }): Promise<RunProgress | null> => {
     if (running.has(campaignId)) return running.get(campaignId)!.progress;
     const { store, engine, session, user } = signedIn();
     const row = readCampaign(store, campaignId);
@@ -194,7 +249,10 @@ export function createCampaignFeature(options: CampaignFeatureOptions) {
     const abort = new AbortController();
     const entry = { runId, abort, progress: { campaignId, runId, state: 'preparing', total: 0, sent: 0, failed: 0, skipped: 0, unknown: 0, alreadyDone: 0, message: null } as RunProgress };
     running.set(campaignId, entry);
-    if (row.status !== 'sending') setStatus(engine, campaignId, 'sending');
+    if (row.status !== 'sending' && !planned) setStatus(engine, campaignId, 'sending');
+    // A/B runs show 'sending' only once this device holds the lease: a device refused (another sent it)
+    // must not overwrite the status the sending device set.
+    let shownSending = false;
     try {
       const result = await sendRun({
         store,
@@ -208,8 +266,13 @@ export function createCampaignFeature(options: CampaignFeatureOptions) {
         syncBarrier,
         signal: abort.signal,
         now,
+        ...(planned ? { plan: planned.plan } : {}),
         ...(options.retry ? { retry: options.retry } : {}),
         onProgress: (progress) => {
+          if (planned && !planned.quiet && !shownSending && progress.state === 'sending') {
+            shownSending = true;
+            if (readCampaign(store, campaignId).status !== 'sending') setStatus(engine, campaignId, 'sending');
+          }
           entry.progress = progress;
           latestProgress.set(campaignId, progress);
           options.onProgress(progress);
@@ -219,7 +282,10 @@ export function createCampaignFeature(options: CampaignFeatureOptions) {
       const completed = result.state === 'done' || (result.state === 'refused' && /already been sent/.test(result.message ?? ''));
       if (completed) {
         writePending(store, readPending(store).filter((p) => p.runId !== runId));
-        setStatus(engine, campaignId, schedule.kind === 'recurring' ? 'scheduled' : 'sent');
+        finishedRuns.add(runId);
+        const after = planned?.after ?? (schedule.kind === 'recurring' ? 'scheduled' : 'sent');
+        // Refused as complete, a planned run leaves the status to the device that sent it, except a final 'sent'.
+        if ((!planned || result.state === 'done' || after === 'sent') && readCampaign(store, campaignId).status !== after) setStatus(engine, campaignId, after);
       } else if (result.state === 'stopped' && abort.signal.aborted) setStatus(engine, campaignId, 'paused');
       return result;
     } finally {
@@ -246,6 +312,9 @@ export function createCampaignFeature(options: CampaignFeatureOptions) {
         if (schedule.kind !== 'recurring') continue;
         const key = `${schedule.cron}|${schedule.timezone}`;
         wanted.add(row.id);
+        // Catch-up: the latest occurrence that passed while the app was closed, once (scheduling/missed-occurrence.ts).
+        const missed = missedOccurrence(schedule.cron, schedule.timezone, now(), coveredUntil(store, row));
+        if (missed) queueOccurrence(store, row.id, missed);
         if (cronTasks.get(row.id)?.key === key) continue;
         void cronTasks.get(row.id)?.task.stop();
         const task = cron.schedule(
@@ -253,9 +322,7 @@ export function createCampaignFeature(options: CampaignFeatureOptions) {
           (context) => {
             const current = options.store();
             if (!current) return;
-            const runId = occurrenceRunId(row.id, context.date);
-            const pending = readPending(current);
-            if (!pending.some((p) => p.runId === runId)) writePending(current, [...pending, { campaignId: row.id, runId }]);
+            queueOccurrence(current, row.id, context.date);
             void tick();
           },
           { timezone: schedule.timezone, name: `campaign-${row.id}`, unref: true } as never,
@@ -269,17 +336,25 @@ export function createCampaignFeature(options: CampaignFeatureOptions) {
         }
       }
       // Due one-off runs, then queued occurrences; one run at a time per device.
-      const due: { campaignId: string; runId: string }[] = [];
+      const due: { campaignId: string; runId: string; planned?: { plan: RunPlan; after: CampaignStatus; quiet: boolean } }[] = [];
       for (const row of mine) {
         const schedule = scheduleOf(row);
-        if (schedule.kind === 'once' && Date.parse(schedule.at) <= now().getTime()) due.push({ campaignId: row.id, runId: oneOffRunId(row.id) });
+        const automated = { id: row.id, subject: row.subject, segment: safeJson(row.segment), ownerId: row.owner_id ?? session.user.id };
+        if (schedule.kind === 'once' && schedule.abTest && Date.parse(schedule.at) <= now().getTime()) {
+          const next = subjectTestRun(store, automated, schedule.abTest, oneOffRunId(row.id), { now, sampleDone: finishedRuns.has(abSampleRunId(row.id)) });
+          if (next) due.push({ campaignId: row.id, runId: next.runId, planned: next });
+        } else if (schedule.kind === 'once' && Date.parse(schedule.at) <= now().getTime()) {
+          const planned = afterSampleRun(store, row.id, oneOffRunId(row.id));
+          due.push({ campaignId: row.id, runId: oneOffRunId(row.id), ...(planned ? { planned } : {}) });
+        }
+        if (schedule.kind === 'triggered') for (const next of triggeredRuns(store, automated, schedule, now, finishedRuns)) due.push({ campaignId: row.id, runId: next.runId, planned: next });
       }
       const active = new Set(mine.map((row) => row.id));
       due.push(...readPending(store).filter((p) => active.has(p.campaignId)));
       for (const next of due) {
         if (running.size > 0) break;
         try {
-          await startRun(next.campaignId, next.runId);
+          await startRun(next.campaignId, next.runId, next.planned);
         } catch (error) {
           // Offline, no SMTP account yet, server trouble: the run stays due and is tried at the next tick.
           const message = error instanceof Error ? error.message : String(error);
@@ -287,6 +362,8 @@ export function createCampaignFeature(options: CampaignFeatureOptions) {
           const progress: RunProgress = { ...(latestProgress.get(next.campaignId) ?? { campaignId: next.campaignId, runId: next.runId, total: 0, sent: 0, failed: 0, skipped: 0, unknown: 0, alreadyDone: 0 }), state: 'stopped', message: `Waiting to send: ${message}` };
           latestProgress.set(next.campaignId, progress);
           options.onProgress(progress);
+          // Offline: the other due runs (e.g. one per triggering alert) would each wait and fail alike.
+          if (error instanceof AppError && error.code === 'server_unreachable') break;
         }
       }
     } finally {
@@ -297,49 +374,7 @@ export function createCampaignFeature(options: CampaignFeatureOptions) {
   const timer = setInterval(() => void tick().catch((error: unknown) => log(`Campaign scheduler: ${String(error)}`)), options.tickMs ?? 15_000);
   timer.unref?.();
 
-  // ---- Statistics ----
-
-  const runStats = (store: LocalStore, campaignId: string): RunStats[] => {
-    const runs = store.sqlite
-      .prepare(
-        `SELECT run_id AS runId, min(created_at) AS startedAt, count(*) AS recipients,
-           sum(status = 'sent') AS sent, sum(status = 'failed') AS failed, sum(status = 'unknown') AS unknown,
-           sum(status = 'skipped') AS skipped, sum(status = 'sending') AS sending
-         FROM campaign_sends WHERE campaign_id = ? GROUP BY run_id ORDER BY startedAt DESC`,
-      )
-      .all(campaignId) as Omit<RunStats, 'delivered' | 'uniqueOpens' | 'botOpens' | 'uniqueClicks' | 'botClicks' | 'unsubscribes'>[];
-    const engagement = store.sqlite.prepare(
-      `SELECT
-         count(DISTINCT CASE WHEN type = 'email_opened' AND json_extract(props, '$.bot') = 0 THEN contact_id END) AS uniqueOpens,
-         sum(type = 'email_opened' AND json_extract(props, '$.bot') = 1) AS botOpens,
-         count(DISTINCT CASE WHEN type = 'email_clicked' AND json_extract(props, '$.bot') = 0 THEN contact_id END) AS uniqueClicks,
-         sum(type = 'email_clicked' AND json_extract(props, '$.bot') = 1) AS botClicks
-       FROM events WHERE type IN ('email_opened', 'email_clicked') AND json_extract(props, '$.runId') = ?`,
-    );
-    const after = store.sqlite.prepare(
-      `SELECT sum(s.reason = 'unsubscribed') AS unsubscribes, sum(s.reason = 'bounced' AND cs.status = 'sent') AS bounced
-       FROM campaign_sends cs JOIN suppressions s ON lower(s.email) = lower(cs.email) AND s.created_at >= cs.created_at
-       WHERE cs.run_id = ?`,
-    );
-    return runs.map((run) => {
-      const e = engagement.get(run.runId) as Record<string, number | null>;
-      const a = after.get(run.runId) as { unsubscribes: number | null; bounced: number | null };
-      return {
-        ...run,
-        sent: run.sent ?? 0,
-        failed: run.failed ?? 0,
-        unknown: run.unknown ?? 0,
-        skipped: run.skipped ?? 0,
-        sending: run.sending ?? 0,
-        delivered: (run.sent ?? 0) - (a.bounced ?? 0),
-        uniqueOpens: e.uniqueOpens ?? 0,
-        botOpens: e.botOpens ?? 0,
-        uniqueClicks: e.uniqueClicks ?? 0,
-        botClicks: e.botClicks ?? 0,
-        unsubscribes: a.unsubscribes ?? 0,
-      };
-    });
-  };
+  // ---- Statistics: statistics/campaign-statistics.ts ----
 
   const handlers: Pick<OperationHandlers, keyof typeof campaignsContract> = {
     listCampaigns: async () => {
@@ -430,11 +465,25 @@ export function createCampaignFeature(options: CampaignFeatureOptions) {
         }
         if (schedule.kind === 'recurring' && !isTimeZone(schedule.timezone)) throw new AppError('invalid_input', `Unknown time zone “${schedule.timezone}”.`);
         if (schedule.kind === 'once' && Date.parse(schedule.at) < now().getTime() - 5 * 60_000) throw new AppError('invalid_input', 'That time has passed. Pick a time from now on, or send now.');
-        if (countSegment(store, parseStoredSegment(safeJson(row.segment)), { ownerId: user.id, now: now() }).recipients === 0) {
+        const audience = countSegment(store, parseStoredSegment(safeJson(row.segment)), { ownerId: user.id, now: now() }).recipients;
+        if (audience === 0) {
           throw new AppError('invalid_input', 'Nobody would receive this campaign: widen the audience first.');
         }
+        if (schedule.kind === 'once' && schedule.abTest) {
+          if (schedule.abTest.subjectB.trim() === row.subject.trim()) throw new AppError('invalid_input', 'Subject B is the same as the campaign’s subject: give a different one to test.');
+          assertTemplate({ subject: schedule.abTest.subjectB, body: row.body });
+          if (sampleSize(audience, schedule.abTest.samplePercent) === 0) {
+            throw new AppError('invalid_input', `An A/B test needs a sample of at least 2 and someone left for the winner: ${schedule.abTest.samplePercent}% of ${audience} recipients is too few. Raise the sample size or widen the audience.`);
+          }
+        }
       }
-      engine.mutate([{ table: 'campaigns', op: 'update', id, changes: { schedule, status: schedule.kind === 'none' ? 'draft' : 'scheduled' } }]);
+      // A trigger counts only alerts raised from its activation on; editing an active trigger keeps it.
+      const previous = scheduleOf(row);
+      const stored: CampaignSchedule =
+        schedule.kind === 'triggered'
+          ? { ...schedule, activatedAt: previous.kind === 'triggered' && previous.activatedAt && row.status === 'scheduled' ? previous.activatedAt : now().toISOString() }
+          : schedule;
+      engine.mutate([{ table: 'campaigns', op: 'update', id, changes: { schedule: stored, status: schedule.kind === 'none' ? 'draft' : 'scheduled' } }]);
       if (schedule.kind !== 'none') setTimeout(() => void tick(), 0);
       return detailOf(store, readCampaign(store, id));
     },
@@ -449,26 +498,8 @@ export function createCampaignFeature(options: CampaignFeatureOptions) {
     getCampaignStats: async ({ id, runId, status, limit }) => {
       const { store } = signedIn();
       readCampaign(store, id);
-      const runs = runStats(store, id);
-      const chosenRun = runId ?? runs[0]?.runId ?? null;
-      const recipients = chosenRun
-        ? (store.sqlite
-            .prepare(
-              `SELECT cs.contact_id AS contactId, trim(coalesce(c.first_name, '') || ' ' || coalesce(c.last_name, '')) AS name, cs.email, cs.status, cs.error,
-                 cs.message_id AS messageId, cs.sent_at AS sentAt,
-                 EXISTS (SELECT 1 FROM events e WHERE e.contact_id = cs.contact_id AND e.type = 'email_opened' AND json_extract(e.props, '$.runId') = cs.run_id AND json_extract(e.props, '$.bot') = 0) AS opened,
-                 EXISTS (SELECT 1 FROM events e WHERE e.contact_id = cs.contact_id AND e.type = 'email_clicked' AND json_extract(e.props, '$.runId') = cs.run_id AND json_extract(e.props, '$.bot') = 0) AS clicked
-               FROM campaign_sends cs LEFT JOIN contacts c ON c.id = cs.contact_id
-               WHERE cs.run_id = ? AND (? IS NULL OR cs.status = ?)
-               ORDER BY CASE cs.status WHEN 'failed' THEN 0 WHEN 'unknown' THEN 1 WHEN 'sending' THEN 2 ELSE 3 END, name, cs.contact_id LIMIT ?`,
-            )
-            .all(chosenRun, status ?? null, status ?? null, limit) as (Omit<RunStats, never> & { opened: number; clicked: number; contactId: string; name: string; email: string; status: string; error: string | null; messageId: string | null; sentAt: string | null })[])
-        : [];
-      return {
-        runs,
-        recipients: recipients.map((r) => ({ contactId: r.contactId, name: r.name || r.email, email: r.email, status: r.status, error: r.error, messageId: r.messageId, sentAt: r.sentAt, opened: r.opened === 1, clicked: r.clicked === 1 })),
-        progress: running.get(id)?.progress ?? latestProgress.get(id) ?? null,
-      };
+      const stats = campaignStatistics(store, id, { runId: runId ?? null, status: status ?? null, limit });
+      return { ...stats, progress: running.get(id)?.progress ?? latestProgress.get(id) ?? null };
     },
     getSmtpSettings: async () => smtp.status(),
     saveSmtpSettings: async ({ settings, password }) => smtp.save(settings as Parameters<typeof smtp.save>[0], password),

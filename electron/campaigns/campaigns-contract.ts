@@ -2,6 +2,8 @@
 import { z } from 'zod';
 import { segmentSchema, EXCLUSION_REASONS } from './segments/segment-definition.ts';
 import { smtpSettingsSchema, SMTP_SECURITY } from './sending/smtp-settings.ts';
+import { subjectTestSchema, subjectTestStateSchema } from './ab-test/subject-test.ts';
+import { triggeredScheduleSchema } from './triggers/alert-trigger.ts';
 
 const recordId = z.string().min(1).max(128).regex(/^[A-Za-z0-9_.:-]+$/, 'not a record id');
 
@@ -10,8 +12,8 @@ export const CAMPAIGN_STATUSES = ['draft', 'scheduled', 'sending', 'sent', 'paus
 /** When a campaign goes out. Stored in campaigns.schedule (synced). */
 export const campaignScheduleSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('none') }).strict(),
-  /** One run at a time (now = the moment it was scheduled). */
-  z.object({ kind: z.literal('once'), at: z.iso.datetime({ offset: true }) }).strict(),
+  /** One run at a time (now = the moment it was scheduled); optionally an A/B subject test on a sample first. */
+  z.object({ kind: z.literal('once'), at: z.iso.datetime({ offset: true }), abTest: subjectTestSchema.optional() }).strict(),
   /** One run per occurrence of a cron expression (node-cron syntax, 5 or 6 fields), in a time zone. */
   z
     .object({
@@ -20,6 +22,8 @@ export const campaignScheduleSchema = z.discriminatedUnion('kind', [
       timezone: z.string().trim().min(1).max(60).default('UTC'),
     })
     .strict(),
+  /** One run per qualifying alert of a segment contact, after a delay (electron/campaigns/triggers). */
+  triggeredScheduleSchema,
 ]);
 
 export const campaignTemplateInputSchema = z.object({
@@ -39,7 +43,15 @@ export const campaignSummarySchema = z.object({
   lastRun: z.object({ runId: z.string(), sent: z.number().int(), failed: z.number().int(), at: z.string().nullable() }).nullable(),
 });
 
-export const campaignSchema = campaignSummarySchema.extend({ body: z.string(), segment: segmentSchema, pendingChanges: z.number().int() });
+export const campaignSchema = campaignSummarySchema.extend({
+  body: z.string(),
+  segment: segmentSchema,
+  pendingChanges: z.number().int(),
+  /** A one-off campaign's A/B subject test: phase, results per subject, the winner. */
+  abTest: subjectTestStateSchema.nullable().optional(),
+  /** A triggered campaign: messages sent, and qualifying alerts waiting for their delay. */
+  trigger: z.object({ sent: z.number().int(), waiting: z.number().int(), nextDueAt: z.string().nullable() }).nullable().optional(),
+});
 
 export const segmentCountSchema = z.object({
   matching: z.number().int(),
@@ -79,15 +91,23 @@ export const runStatsSchema = z.object({
   /** Sent and not bounced back since. */
   delivered: z.number().int(),
   failed: z.number().int(),
+  /** Refused for good (5xx at RCPT/DATA, or a bounce reported later); the address is suppressed. */
+  bounced: z.number().int(),
   unknown: z.number().int(),
   skipped: z.number().int(),
   sending: z.number().int(),
-  /** Distinct recipients who opened (people only) / opens flagged as scanners or prefetch. */
+  /** Distinct recipients who opened (people only) / their opens / opens flagged as machine opens (see botOpenRule). */
   uniqueOpens: z.number().int(),
+  totalOpens: z.number().int(),
   botOpens: z.number().int(),
   uniqueClicks: z.number().int(),
   botClicks: z.number().int(),
   unsubscribes: z.number().int(),
+  /** uniqueOpens / delivered and uniqueClicks / delivered, 0–1. */
+  openRate: z.number(),
+  clickRate: z.number(),
+  /** Replies are not tracked (they reach the agent's own mailbox): always null. */
+  replies: z.null(),
 });
 
 export const recipientStatusSchema = z.object({
@@ -100,6 +120,16 @@ export const recipientStatusSchema = z.object({
   sentAt: z.string().nullable(),
   opened: z.boolean(),
   clicked: z.boolean(),
+  /** The furthest the message got (statistics/campaign-statistics.ts). */
+  outcome: z.enum(['sending', 'unknown', 'skipped', 'failed', 'bounced', 'sent', 'opened', 'clicked', 'unsubscribed']),
+  opens: z.number().int(),
+  botOpens: z.number().int(),
+  unsubscribed: z.boolean(),
+});
+
+export const statsTimelineSchema = z.object({
+  unit: z.enum(['hour', 'day']),
+  buckets: z.array(z.object({ offset: z.number().int(), opens: z.number().int(), botOpens: z.number().int(), clicks: z.number().int() })),
 });
 
 export const smtpStatusSchema = z.object({
@@ -130,8 +160,19 @@ export const campaignsContract = {
   scheduleCampaign: { input: z.object({ id: recordId, schedule: campaignScheduleSchema }), output: campaignSchema },
   stopCampaign: { input: z.object({ id: recordId }), output: campaignSchema },
   getCampaignStats: {
-    input: z.object({ id: recordId, runId: recordId.optional(), status: z.string().max(30).optional(), limit: z.number().int().min(1).max(500).default(100) }),
-    output: z.object({ runs: z.array(runStatsSchema), recipients: z.array(recipientStatusSchema), progress: runProgressSchema.nullable() }),
+    input: z.object({ id: recordId, runId: recordId.optional(), status: z.enum(['all', 'sent', 'failed', 'bounced', 'unknown', 'skipped', 'sending', 'opened', 'clicked', 'unsubscribed']).optional(), limit: z.number().int().min(1).max(500).default(100) }),
+    output: z.object({
+      runs: z.array(runStatsSchema),
+      recipients: z.array(recipientStatusSchema),
+      progress: runProgressSchema.nullable(),
+      /** All runs together (null before the first run). */
+      totals: runStatsSchema.nullable().optional(),
+      /** Recipients matching the filter (the list stops at `limit`). */
+      recipientTotal: z.number().int().optional(),
+      timeline: statsTimelineSchema.optional(),
+      /** What counts as a machine open, in words. */
+      botOpenRule: z.string().optional(),
+    }),
   },
   getSmtpSettings: { input: z.undefined().optional(), output: smtpStatusSchema },
   saveSmtpSettings: {

@@ -127,7 +127,7 @@ describe('campaign sending', () => {
     await database?.drop();
   });
 
-  it('sends once to every recipient: personalised, escaped, both parts, RFC 8058 headers; 4xx retried, 5xx failed with the reason', async () => {
+  it('sends once to every recipient: personalised, escaped, both parts, RFC 8058 headers; 4xx retried, 5xx bounced with the reason', async () => {
     const device = await openDevice('laptop-main', await signInDevice(server.url, agent, 'Main laptop'));
     smtp.rule('tempfail@example.com', { code: 451, message: '4.7.1 Greylisted, try again later', times: 2 });
     smtp.rule('nobody@example.com', { code: 550, message: '5.1.1 No such user here' });
@@ -173,7 +173,7 @@ describe('campaign sending', () => {
       ['c-01', 'sent'],
       ['c-02', 'sent'],
       ['c-04', 'sent'],
-      ['c-05', 'failed'],
+      ['c-05', 'bounced'], // 550 at RCPT: bounced, and the address suppressed (tests/integration/campaign-bounces.test.ts)
       ['c-06', 'sent'],
       ['c-08', 'sent'],
     ]);
@@ -181,7 +181,7 @@ describe('campaign sending', () => {
     // The log reaches the server (and so every other device).
     await eventually(
       async () => rowsOf<{ status: string }>(await server.db.execute(sql`SELECT status FROM campaign_sends WHERE run_id = 'run-main'`)).map((r) => r.status).sort(),
-      (s) => s.join() === 'failed,sent,sent,sent,sent,sent',
+      (s) => s.join() === 'bounced,sent,sent,sent,sent,sent',
     );
     // Running the finished run again sends nothing.
     const again = await run(device, 'run-main');
@@ -223,7 +223,8 @@ describe('campaign sending', () => {
     const device = await openDevice('crashing-again', laptop, file);
     expect(sendRows(device, 'run-crash').find((r) => r.contact_id === 'c-04')!.status).toBe('sending');
     const resumed = await run(device, 'run-crash');
-    expect(resumed).toMatchObject({ state: 'done', alreadyDone: 3, unknown: 1, sent: 2, failed: 1 });
+    // nobody@ bounced in the first run, so it is suppressed and not part of this one.
+    expect(resumed).toMatchObject({ state: 'done', alreadyDone: 3, unknown: 1, sent: 2, failed: 0 });
     // Everyone exactly once: the ambiguous one was not resent but flagged for review.
     expect(receivedBy('run-crash')).toEqual(['ann@example.com', 'bo@example.com', 'fay@example.com', 'hal@example.com', 'tempfail@example.com']);
     const unknown = sendRows(device, 'run-crash').find((r) => r.contact_id === 'c-04')!;
@@ -287,7 +288,8 @@ describe('campaign sending', () => {
       const h = feature.handlers;
       smtp.rule('tempfail@example.com', { code: 451, message: '4.7.1 Greylisted, try again later', times: 2 });
       smtp.rule('nobody@example.com', { code: 550, message: '5.1.1 No such user here' });
-      await eventually(() => device.sqlite.prepare(`SELECT count(*) AS n FROM suppressions`).get() as { n: number }, (r) => r.n === 2);
+      // Cy and Bo unsubscribed; nobody@ bounced in the first test (suppressed since).
+      await eventually(() => device.sqlite.prepare(`SELECT count(*) AS n FROM suppressions`).get() as { n: number }, (r) => r.n === 3);
       await expect(h.scheduleCampaign({ id: campaign.id, schedule: { kind: 'once', at: new Date().toISOString() } })).rejects.toThrow(/owner|mail account/);
       await h.saveSmtpSettings({ settings: { host: '127.0.0.1', port: smtp.port, security: 'none', user: '', fromName: 'Avery Agent', fromEmail: 'avery@cascade.test', ratePerSecond: 50 } });
 
@@ -301,9 +303,9 @@ describe('campaign sending', () => {
       const everyone = { match: 'all' as const, rules: [{ kind: 'mine' as const }] };
       const campaignRow = await h.saveCampaign({ id: saved.id, name: 'Autumn', subject: saved.subject, body: saved.body, segment: everyone });
       const count = await h.countSegment({ segment: everyone });
-      // Cy and Bo unsubscribed, Gus has no email: 8 match, 5 get it (suppression counts from the replica).
-      expect(count).toMatchObject({ matching: 8, recipients: 5 });
-      expect(count.excluded.map((e) => e.label)).toEqual(['no email address', 'unsubscribed']);
+      // Cy and Bo unsubscribed, nobody@ bounced, Gus has no email: 8 match, 4 get it (suppression counts from the replica).
+      expect(count).toMatchObject({ matching: 8, recipients: 4 });
+      expect(count.excluded.map((e) => e.label).sort()).toEqual(['bounced before', 'no email address', 'unsubscribed']);
 
       const preview = await h.previewCampaign({ subject: campaignRow.subject, body: campaignRow.body, contactId: 'c-02' });
       expect(preview).toMatchObject({ contactId: 'c-02', subject: 'Hi Bo' });
@@ -324,7 +326,7 @@ describe('campaign sending', () => {
       await eventually(() => (device.sqlite.prepare('SELECT status FROM campaigns WHERE id = ?').get(campaignRow.id) as { status: string }).status, (status) => status === 'sent', 30_000);
       const addresses = receivedBy(runId);
       expect(new Set(addresses).size).toBe(addresses.length);
-      expect(addresses).toEqual(['ann@example.com', 'fay@example.com', 'hal@example.com', 'tempfail@example.com']); // nobody@ is refused (550)
+      expect(addresses).toEqual(['ann@example.com', 'fay@example.com', 'hal@example.com', 'tempfail@example.com']); // nobody@ bounced earlier: suppressed
       const stats = await h.getCampaignStats({ id: campaignRow.id, limit: 100 });
       expect(stats.runs[0]).toMatchObject({ runId, sent: addresses.length });
       expect(stats.recipients.filter((r) => r.status === 'sent').map((r) => r.email).sort()).toEqual(addresses);

@@ -6,8 +6,9 @@
 // 2. The run's lease is claimed on the sync server: of two devices (the same user's laptop and desktop)
 //    exactly one gets it; the holder renews it while sending and stops the moment a renewal says it lost it.
 // 3. Each message is logged in campaign_sends (synced; unique per run + contact, deterministic id) twice:
-//    'sending' is committed to SQLite *before* the SMTP handoff, and 'sent' / 'failed' (with the server's
-//    reason) after. A contact with any row for the run is never sent to again by this run.
+//    'sending' is committed to SQLite *before* the SMTP handoff, and 'sent' / 'failed' / 'bounced' (with the
+//    server's reason) after. A contact with any row for the run is never sent to again by this run. A bounce
+//    (5xx at RCPT/DATA) also suppresses the address, so later runs leave it out (classifySmtpError).
 // 4. After a crash, a row still 'sending' is ambiguous: the mail server may or may not have taken the
 //    message, and SMTP offers no way to ask. We do not resend (a duplicate is worse than a gap): the row
 //    becomes 'unknown' with its Message-ID, for the user to review (their Sent folder or the mail
@@ -32,7 +33,7 @@ import type { MailTransport, SmtpSettings } from './smtp-account.ts';
 // eslint-disable-next-line no-control-regex
 const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f]+/g;
 
-export const SEND_STATUSES = ['sending', 'sent', 'failed', 'unknown', 'skipped'] as const;
+export const SEND_STATUSES = ['sending', 'sent', 'failed', 'bounced', 'unknown', 'skipped'] as const;
 export type SendStatus = (typeof SEND_STATUSES)[number];
 
 export type CampaignRow = { id: string; name: string; subject: string; body: string; segment: unknown; ownerId: string | null };
@@ -52,6 +53,16 @@ export type RunProgress = {
 };
 
 export type RunResult = RunProgress;
+
+/**
+ * Narrows or varies a run (triggered campaigns, A/B subject tests): who of the segment it goes to, and
+ * per recipient another subject with the A/B variant recorded in the send log. Called after the sync
+ * barrier, so it sees the newest send log of other runs.
+ */
+export type RunPlan = {
+  recipients?: (everyone: Recipient[]) => Recipient[];
+  subjectFor?: (contactId: string) => { subject: string; variant: 'a' | 'b' } | null;
+};
 
 export type SendRunOptions = {
   store: LocalStore;
@@ -74,6 +85,7 @@ export type SendRunOptions = {
   concurrency?: number;
   /** Test instrumentation: called at exact points of a message's life (crash injection). */
   hooks?: { afterLogged?(contactId: string): void | Promise<void>; afterAccepted?(contactId: string): void | Promise<void>; afterRecorded?(contactId: string): void | Promise<void> };
+  plan?: RunPlan;
 };
 
 const validEmail = z.email();
@@ -86,14 +98,24 @@ export function messageIdFor(runId: string, contactId: string, fromEmail: string
   return `<${createHash('sha256').update(`${runId}\u0000${contactId}`).digest('hex').slice(0, 32)}.roi@${domain}>`;
 }
 
+/** One id per (brokerage, address): two devices recording the same bounce name the same row. */
+export const bounceSuppressionId = (brokerageId: string | null, email: string) =>
+  `sup-bounce-${createHash('sha256').update(`${brokerageId ?? ''}\u0000${email.trim().toLowerCase()}`).digest('hex').slice(0, 32)}`;
+
 type SmtpError = { responseCode?: number; response?: string; code?: string; command?: string; message?: string };
 
-/** Transient: a 4xx reply, or a connection that failed before the message was handed over. */
-export function classifySmtpError(error: unknown): { kind: 'transient' | 'permanent' | 'ambiguous'; reason: string } {
+/**
+ * Transient: a 4xx reply, or a connection that failed before the message was handed over (retried).
+ * Bounce: a 5xx reply to the recipient (RCPT TO) or to the message (DATA): the address is refused for
+ * good, so it is suppressed. Other permanent: a 5xx elsewhere (MAIL FROM, AUTH: the sender's problem,
+ * not the recipient's) — failed, the address is left alone.
+ */
+export function classifySmtpError(error: unknown): { kind: 'transient' | 'bounce' | 'permanent' | 'ambiguous'; reason: string } {
   const e = (error ?? {}) as SmtpError;
   const reason = (e.response ?? e.message ?? String(error)).replace(/\s+/g, ' ').trim().slice(0, 1900);
   if (typeof e.responseCode === 'number') {
     if (e.responseCode >= 400 && e.responseCode < 500) return { kind: 'transient', reason };
+    if (e.responseCode >= 500 && e.responseCode < 600 && (e.command?.startsWith('RCPT') || e.command?.startsWith('DATA'))) return { kind: 'bounce', reason };
     return { kind: 'permanent', reason };
   }
   // Without a reply code: safe to retry only when the failure came before DATA (connect, greeting, auth, envelope).
@@ -179,7 +201,8 @@ export async function sendRun(options: SendRunOptions): Promise<RunResult> {
     const handled = new Map(
       (store.sqlite.prepare('SELECT contact_id, status FROM campaign_sends WHERE run_id = ?').all(runId) as ExistingRow[]).map((r) => [r.contact_id, r.status]),
     );
-    const everyone = segmentRecipients(store, parseStoredSegment(campaign.segment), { ownerId: campaign.ownerId ?? options.sender.id, now: now() });
+    const segment = segmentRecipients(store, parseStoredSegment(campaign.segment), { ownerId: campaign.ownerId ?? options.sender.id, now: now() });
+    const everyone = options.plan?.recipients ? options.plan.recipients(segment) : segment;
     const todo: Recipient[] = everyone.filter((r) => !handled.has(r.contactId));
     progress.alreadyDone = everyone.length - todo.length;
     progress.unknown = stranded.length;
@@ -212,7 +235,8 @@ export async function sendRun(options: SendRunOptions): Promise<RunResult> {
           report();
           continue;
         }
-        const base = { campaign_id: campaign.id, run_id: runId, contact_id: recipient.contactId, email: recipient.email, message_id: messageId };
+        const variant = options.plan?.subjectFor?.(recipient.contactId) ?? null;
+        const base = { campaign_id: campaign.id, run_id: runId, contact_id: recipient.contactId, email: recipient.email, message_id: messageId, ...(variant ? { variant: variant.variant } : {}) };
 
         // The unsubscribe may have arrived while earlier messages were going out.
         const suppressed = suppressedOnServer[recipient.contactId] ?? suppressionOf(store, recipient.email);
@@ -225,7 +249,7 @@ export async function sendRun(options: SendRunOptions): Promise<RunResult> {
           continue;
         }
 
-        const message = renderMessage({ subject: campaign.subject, body: campaign.body }, context, {
+        const message = renderMessage({ subject: variant?.subject ?? campaign.subject, body: campaign.body }, context, {
           trackLink: (url) => links.clicks[url] ?? url,
           openPixelUrl: links.open,
         });
@@ -264,12 +288,18 @@ export async function sendRun(options: SendRunOptions): Promise<RunResult> {
               outcome =
                 kind === 'ambiguous'
                   ? { status: 'unknown', error: `The connection failed while the message was being handed over, so it may or may not have been sent (${reason}). Not resent.` }
-                  : { status: 'failed', error: kind === 'transient' ? `${reason} (gave up after ${attempt} attempts)` : reason };
+                  : kind === 'bounce'
+                    ? { status: 'bounced', error: reason }
+                    : { status: 'failed', error: kind === 'transient' ? `${reason} (gave up after ${attempt} attempts)` : reason };
               break;
             }
           }
           if (outcome.status === 'sent') await options.hooks?.afterAccepted?.(recipient.contactId);
           write({ table: 'campaign_sends', op: 'update', id, changes: { status: outcome.status, error: outcome.error, sent_at: outcome.status === 'sent' ? now().toISOString() : null } });
+          // A refused address is suppressed (synced), so no later run of any campaign tries it again.
+          if (outcome.status === 'bounced' && !suppressionOf(store, recipient.email)) {
+            write({ table: 'suppressions', op: 'insert', id: bounceSuppressionId(options.sender.brokerageId, recipient.email), changes: { email: recipient.email.trim().toLowerCase(), contact_id: recipient.contactId, reason: 'bounced' } });
+          }
           await options.hooks?.afterRecorded?.(recipient.contactId);
           if (outcome.status === 'sent') progress.sent += 1;
           else if (outcome.status === 'unknown') progress.unknown += 1;
