@@ -24,19 +24,11 @@ import { createIngestKey } from '../../sync-server/ingest/ingest-keys.ts';
 import { createTestDatabase, probePostgres, type TestDatabase } from '../../sync-server/testing/test-databases.ts';
 import { createTestUser, startTestServer, type TestServer, type TestUser } from '../../sync-server/testing/test-server.ts';
 import { openTestDevice, signInDevice, tokensOf, type TestDevice } from '../support/sync-device.ts';
+import { eventually } from '../support/eventually.ts';
 
 const BROKERAGE = 'b-bounce';
 const TABLES: ShapeTable[] = ['brokerages', 'users', 'contacts', 'properties', 'alerts', 'events', 'campaigns', 'campaign_sends', 'suppressions'];
 
-async function eventually<T>(read: () => T | Promise<T>, check: (value: T) => boolean, timeoutMs = 15_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await read();
-    if (check(value)) return value;
-    if (Date.now() > deadline) throw new Error(`Timed out; last value: ${JSON.stringify(value)}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
 
 const postgres = await probePostgres();
 

@@ -24,6 +24,7 @@ import { createTestDatabase, probePostgres, type TestDatabase } from '../../sync
 import { createTestUser, startTestServer, type TestServer, type TestUser } from '../../sync-server/testing/test-server.ts';
 import { startFaultProxy } from '../support/fault-proxy.ts';
 import { openTestDevice, signInDevice, tokensOf, type DeviceSession, type TestDevice } from '../support/sync-device.ts';
+import { eventually } from '../support/eventually.ts';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const BROKERAGE = 'b-mail';
@@ -40,15 +41,6 @@ const BODY = [
   '{{agent.name}}',
 ].join('\n');
 
-async function eventually<T>(read: () => T | Promise<T>, check: (value: T) => boolean, timeoutMs = 15_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await read();
-    if (check(value)) return value;
-    if (Date.now() > deadline) throw new Error(`Timed out; last value: ${JSON.stringify(value)}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
 
 const postgres = await probePostgres();
 

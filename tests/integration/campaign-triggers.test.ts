@@ -21,21 +21,14 @@ import { BOT_OPEN_SECONDS } from '../../sync-server/campaigns/campaign-routes.ts
 import { createTestDatabase, probePostgres, type TestDatabase } from '../../sync-server/testing/test-databases.ts';
 import { createTestUser, startTestServer, type TestServer, type TestUser } from '../../sync-server/testing/test-server.ts';
 import { openTestDevice, signInDevice, tokensOf, type TestDevice } from '../support/sync-device.ts';
+import { eventually as eventuallyWithin } from '../support/eventually.ts';
 
 const BROKERAGE = 'b-trig';
 const TABLES: ShapeTable[] = ['brokerages', 'users', 'contacts', 'properties', 'alerts', 'activities', 'events', 'campaigns', 'campaign_sends', 'suppressions'];
 const HOUR = 3_600_000;
 const CONTACT_COUNT = 29;
 
-async function eventually<T>(read: () => T | Promise<T>, check: (value: T) => boolean, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await read();
-    if (check(value)) return value;
-    if (Date.now() > deadline) throw new Error(`Timed out; last value: ${JSON.stringify(value)}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
+const eventually = <T>(read: () => T | Promise<T>, check: (value: T) => boolean, timeoutMs = 20_000) => eventuallyWithin(read, check, timeoutMs);
 
 const postgres = await probePostgres();
 

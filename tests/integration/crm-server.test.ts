@@ -11,18 +11,11 @@ import { createAppServices, type AppServices } from '../../electron/app-services
 import { createMemorySecretStore } from '../../electron/secrets/secret-store.ts';
 import { createTestDatabase, type TestDatabase } from '../../sync-server/testing/test-databases.ts';
 import { createTestUser, startTestServer, type TestServer, type TestUser } from '../../sync-server/testing/test-server.ts';
+import { eventually as eventuallyWithin } from '../support/eventually.ts';
 
 const BROKERAGE = 'b-crm-server';
 
-async function eventually<T>(read: () => T | Promise<T>, check: (value: T) => boolean, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await read();
-    if (check(value)) return value;
-    if (Date.now() > deadline) throw new Error(`Timed out; last value: ${JSON.stringify(value)}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
+const eventually = <T>(read: () => T | Promise<T>, check: (value: T) => boolean, timeoutMs = 20_000) => eventuallyWithin(read, check, timeoutMs);
 
 describe('CRM edits against a real sync server', () => {
   let database: TestDatabase;

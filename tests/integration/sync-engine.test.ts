@@ -19,18 +19,11 @@ import type { TestBackend } from '../../sync-server/testing/backends.ts';
 import { createTestUser, startTestServer, type TestServer, type TestUser } from '../../sync-server/testing/test-server.ts';
 import { startFaultProxy } from '../support/fault-proxy.ts';
 import { openTestDevice, pendingEditProblems, signInDevice, storedShapes, tokensOf } from '../support/sync-device.ts';
+import { eventually as eventuallyWithin } from '../support/eventually.ts';
 
 const BROKERAGE = 'b-sync-engine';
 
-async function eventually<T>(read: () => T | Promise<T>, check: (value: T) => boolean, timeoutMs = 10_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await read();
-    if (check(value)) return value;
-    if (Date.now() > deadline) throw new Error(`Timed out; last value: ${JSON.stringify(value)}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
+const eventually = <T>(read: () => T | Promise<T>, check: (value: T) => boolean, timeoutMs = 10_000) => eventuallyWithin(read, check, timeoutMs);
 
 describe('sync engine against a real server', () => {
   let database: TestDatabase;
