@@ -1,9 +1,18 @@
-// Intent scoring throughput (product target: features + the four ONNX models for ≥ 20,000 contacts/s) on
-// 100k contacts with 1M events at scale 1, generated deterministically in memory with the engagement
-// dataset's shape (event mix, calculator/document kinds, searched zip codes, heavy-tailed activity). Timed:
-// compacting each contact's events (prepareContactHistory), the feature pass and the four calibrated
-// models, in the app's batches. Also the longest the event loop is held while scoring in those batches.
+// Intent scoring throughput. The issue's benchmark (`scoring.contacts_per_s`: features from SQLite + the
+// four ONNX models, ≥ 20,000 contacts/s) reads every live contact and all 1M events of the bench replica
+// (50k contacts at scale 1; the issue states 100k contacts with 1M events — the same events over half the
+// contacts, so contacts/s here is the stricter figure) through the alert worker's own reader
+// (electron/alerts/alert-inputs.ts, a read-only connection) and scores them at one date in the worker's
+// batches. The main-thread figure the issue pairs with it (`main.event_loop_max_block_ms` there; that name
+// is the sync benchmark's here) is `alerts.event_loop_max_block_ms`: the app scores in a worker thread.
+//
+// `scoring.in_memory_*`: the same feature pass and models over 100k contacts with 1M events generated
+// deterministically in memory with the engagement dataset's shape (event mix, calculator/document kinds,
+// searched zip codes, heavy-tailed activity) — no SQLite — and the event loop while scoring on the
+// calling thread in 1024-row batches.
+import Database from 'better-sqlite3';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { createAlertInputs } from '../../electron/alerts/alert-inputs.ts';
 import { EVENT_TYPES, type EventType } from '../../db/schema/vocabulary.ts';
 import { prepareContactHistory, type FeatureContext } from '../../models/intent/features.ts';
 import { AGE_BANDS, CALCULATOR_KINDS, CONTACT_SOURCES, DAY_MS, DOCUMENT_KINDS, type IntentContact, type IntentEvent } from '../../models/intent/intent-inputs.ts';
@@ -118,9 +127,55 @@ async function scoreAll(ctx: BenchContext, batchSize: number): Promise<{ contact
   }
 }
 
+/** Every live contact of the bench replica, read from SQLite as the alert worker reads them, scored at one date. */
+async function scoreFromSqlite(ctx: BenchContext): Promise<{ contacts: number; events: number; seconds: number; readSeconds: number; highScores: number }> {
+  const file = ctx.replica().file;
+  const models = await loadIntentModels({ threads: 1 });
+  const db = new Database(file, { readonly: true, fileMustExist: true });
+  db.pragma('mmap_size = 4294967296'); // as the alert worker's connection
+  try {
+    const t0 = performance.now();
+    const inputs = createAlertInputs(db);
+    const contacts = inputs.contacts(null);
+    const read = inputs.histories(contacts, true);
+    const readSeconds = (performance.now() - t0) / 1000;
+    const asOf = (Math.floor(read.all!.newest / DAY_MS) + 1) * DAY_MS;
+    const context: FeatureContext = { rates: loadMarketRates(), historyStart: Math.floor(read.all!.first / DAY_MS) * DAY_MS, outcomesKnown: false };
+    let highScores = 0;
+    await scoreHistories(read.histories, [asOf], context, models, ({ probabilities }) => {
+      for (const scores of Object.values(probabilities)) for (const p of scores) if (p >= 0.5) highScores++;
+    }, { batchSize: 4096 });
+    const seconds = (performance.now() - t0) / 1000;
+    return { contacts: contacts.length, events: read.histories.reduce((n, history) => n + history.times.length, 0), seconds, readSeconds, highScores };
+  } finally {
+    db.close();
+    await models.dispose();
+  }
+}
+
 export const benchmarks: Benchmark[] = [
   {
     name: 'scoring.contacts_per_s',
+    unit: 'contacts/s',
+    target: { op: '>=', value: 20_000 },
+    async run(ctx) {
+      const run = await scoreFromSqlite(ctx);
+      return {
+        value: run.contacts / run.seconds,
+        details: {
+          contacts: run.contacts,
+          events: run.events,
+          seconds: Math.round(run.seconds * 1000) / 1000,
+          read_seconds: Math.round(run.readSeconds * 1000) / 1000,
+          batch_size: 4096,
+          onnx_threads: 1,
+          scores_at_least_half: run.highScores,
+        },
+      };
+    },
+  },
+  {
+    name: 'scoring.in_memory_contacts_per_s',
     unit: 'contacts/s',
     target: { op: '>=', value: 20_000 },
     async run(ctx) {
@@ -133,7 +188,7 @@ export const benchmarks: Benchmark[] = [
     },
   },
   {
-    name: 'scoring.event_loop_max_block_ms',
+    name: 'scoring.in_memory_event_loop_max_block_ms',
     unit: 'ms',
     target: { op: '<=', value: 50 },
     async run(ctx) {

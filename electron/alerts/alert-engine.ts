@@ -8,16 +8,19 @@
 // candidates into alert edits through the replica's mutate (one call per chunk), so they are
 // optimistic, work offline and sync. Scope is the server's business: a device scores what its replica holds.
 //
-// Which contacts changed: TEMP triggers on this connection (never migrated, never synced) collect the
-// contact ids of every written events / contacts / properties row into a TEMP table, whoever wrote it —
-// a shape batch or a local edit. Every replica write goes through this connection, so nothing is missed
-// while the app runs; what a crash loses is covered by the full run at the next start.
+// Which contacts changed: the sync engine hands over every stored batch of server changes
+// (serverChangesApplied) and the session every local edit (localEdits); the contact ids of the events,
+// contacts and properties rows among them wait in memory for the next incremental run. Nothing is tracked
+// before the first full run starts (it covers everything); what a crash loses is covered by the full run at
+// the next start.
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import cron, { type ScheduledTask } from 'node-cron';
 import { INTENT_TYPES } from '../../db/schema/vocabulary.ts';
 import { DAY_MS } from '../../models/intent/intent-inputs.ts';
+import { shapeTableInfo, type ShapeTable } from '../../db/sync/shape-tables.ts';
 import type { LocalStore } from '../store/local-store.ts';
 import type { LocalEdit } from '../sync/replica.ts';
+import type { ShapeChange } from '../sync/shape-changes.ts';
 import type { AlertCandidate, IntentModelSpec, ScoreResult } from './alert-messages.ts';
 import {
   alertId,
@@ -51,7 +54,7 @@ export type AlertEngineOptions = {
   startWithoutCatchUpMs?: number;
   /** First retry delay after a failed run (doubles up to a minute). */
   retryBaseMs?: number;
-  /** Alert edits per mutate call (one transaction, one outbox batch): 25 hold the event loop ~5-15 ms. */
+  /** At most this many alert edits per mutate call (one transaction, one outbox batch); fewer when a slice runs long. */
   writeChunk?: number;
   /** For tests: a worker other than the real thread. */
   startWorker?: (options: { dbFile: string; models: IntentModelSpec; log: (message: string) => void }) => AlertWorker;
@@ -95,40 +98,20 @@ const CONTACT_COUNT_TOLERANCE = 0.1;
 /** An incremental run over more than this share of the contacts re-derives the threshold (a full run instead). */
 const BULK_CHANGE_SHARE = 0.5;
 
-// TEMP objects of this connection only: the replica file (and every migration) never sees them.
-const DIRTY_SETUP = `
-  CREATE TEMP TABLE IF NOT EXISTS alert_dirty_contacts (contact_id TEXT PRIMARY KEY) WITHOUT ROWID;
-  CREATE TEMP TRIGGER IF NOT EXISTS alert_dirty_events_insert AFTER INSERT ON main.events
-    BEGIN INSERT OR IGNORE INTO alert_dirty_contacts VALUES (NEW.contact_id); END;
-  CREATE TEMP TRIGGER IF NOT EXISTS alert_dirty_events_update AFTER UPDATE ON main.events
-    BEGIN INSERT OR IGNORE INTO alert_dirty_contacts VALUES (NEW.contact_id); INSERT OR IGNORE INTO alert_dirty_contacts VALUES (OLD.contact_id); END;
-  CREATE TEMP TRIGGER IF NOT EXISTS alert_dirty_events_delete AFTER DELETE ON main.events
-    BEGIN INSERT OR IGNORE INTO alert_dirty_contacts VALUES (OLD.contact_id); END;
-  CREATE TEMP TRIGGER IF NOT EXISTS alert_dirty_contacts_insert AFTER INSERT ON main.contacts
-    BEGIN INSERT OR IGNORE INTO alert_dirty_contacts VALUES (NEW.id); END;
-  CREATE TEMP TRIGGER IF NOT EXISTS alert_dirty_contacts_update AFTER UPDATE ON main.contacts
-    BEGIN INSERT OR IGNORE INTO alert_dirty_contacts VALUES (NEW.id); END;
-  CREATE TEMP TRIGGER IF NOT EXISTS alert_dirty_properties_insert AFTER INSERT ON main.properties WHEN NEW.contact_id IS NOT NULL
-    BEGIN INSERT OR IGNORE INTO alert_dirty_contacts VALUES (NEW.contact_id); END;
-  CREATE TEMP TRIGGER IF NOT EXISTS alert_dirty_properties_update AFTER UPDATE ON main.properties
-    BEGIN
-      INSERT OR IGNORE INTO alert_dirty_contacts SELECT NEW.contact_id WHERE NEW.contact_id IS NOT NULL;
-      INSERT OR IGNORE INTO alert_dirty_contacts SELECT OLD.contact_id WHERE OLD.contact_id IS NOT NULL;
-    END;
-  CREATE TEMP TRIGGER IF NOT EXISTS alert_dirty_properties_delete AFTER DELETE ON main.properties WHEN OLD.contact_id IS NOT NULL
-    BEGIN INSERT OR IGNORE INTO alert_dirty_contacts VALUES (OLD.contact_id); END;`;
-const DIRTY_TEARDOWN = [
-  'events_insert',
-  'events_update',
-  'events_delete',
-  'contacts_insert',
-  'contacts_update',
-  'properties_insert',
-  'properties_update',
-  'properties_delete',
-]
-  .map((name) => `DROP TRIGGER IF EXISTS temp.alert_dirty_${name};`)
-  .join('\n');
+/** Tables whose rows name a contact in `contact_id` (for `contacts` it is the row's own id). */
+const CONTACT_ROW_TABLES = ['events', 'properties'] as const;
+type ContactRowTable = (typeof CONTACT_ROW_TABLES)[number];
+const isContactRowTable = (table: string): table is ContactRowTable => (CONTACT_ROW_TABLES as readonly string[]).includes(table);
+/** Position of contact_id in a full-row insert's `values` (the table's column order). */
+const CONTACT_COLUMN: Record<ContactRowTable, number> = Object.fromEntries(
+  CONTACT_ROW_TABLES.map((table) => [table, shapeTableInfo(table).columns.findIndex((column) => column.name === 'contact_id')]),
+) as Record<ContactRowTable, number>;
+/** A main-thread slice of alert writes aims at this many milliseconds (then yields): the UI and sync run between slices. */
+const WRITE_SLICE_MS = 8;
+/** While alerts are written, the worker checkpoints the WAL this often (the main connection's own checkpoints are off). */
+const CHECKPOINT_EVERY_MS = 250;
+/** Candidates per message from the worker (~1 ms to deserialise). */
+const CANDIDATES_PER_PULL = 100;
 
 type ExistingAlert = { id: string; contact_id: string; type: string; status: string; snoozed_until: string | null; probability: number; priority: string; created_at: string };
 
@@ -144,18 +127,31 @@ export function startAlertEngine(options: AlertEngineOptions) {
   const retryBaseMs = options.retryBaseMs ?? 1_000;
   const writeChunk = options.writeChunk ?? 25;
 
-  sqlite.exec(DIRTY_SETUP);
-  const selectDirty = sqlite.prepare('SELECT contact_id FROM temp.alert_dirty_contacts').pluck();
-  const clearDirty = sqlite.prepare('DELETE FROM temp.alert_dirty_contacts');
-  const markDirty = sqlite.prepare('INSERT OR IGNORE INTO temp.alert_dirty_contacts VALUES (?)');
-  const drainDirty = sqlite.transaction((): string[] => {
-    const ids = selectDirty.all() as string[];
-    clearDirty.run();
+  // Contacts whose rows changed since the last run (kept in memory: a crash is covered by the next start's full run).
+  const dirty = new Set<string>();
+  /** A change whose contact cannot be told any more (a server delete of an event or home row): the next run covers everyone. */
+  let needsFullRun = false;
+  const contactOfRow: Record<ContactRowTable, (id: string) => string | undefined> = {
+    events: (() => {
+      const statement = sqlite.prepare('SELECT contact_id FROM events WHERE id = ?').pluck();
+      return (id: string) => (statement.get(id) as string | null | undefined) ?? undefined;
+    })(),
+    properties: (() => {
+      const statement = sqlite.prepare('SELECT contact_id FROM properties WHERE id = ?').pluck();
+      return (id: string) => (statement.get(id) as string | null | undefined) ?? undefined;
+    })(),
+  };
+  const markContact = (id: unknown) => {
+    if (typeof id === 'string' && id !== '') dirty.add(id);
+  };
+  const drainDirty = (): string[] => {
+    const ids = [...dirty];
+    dirty.clear();
     return ids;
-  });
-  const restoreDirty = sqlite.transaction((ids: readonly string[]) => {
-    for (const id of ids) markDirty.run(id);
-  });
+  };
+  const restoreDirty = (ids: readonly string[]) => {
+    for (const id of ids) dirty.add(id);
+  };
 
   const readSetting = <T>(key: string): T | null => {
     const row = sqlite.prepare('SELECT value FROM local_settings WHERE key = ?').get(key) as { value: string } | undefined;
@@ -178,8 +174,10 @@ export function startAlertEngine(options: AlertEngineOptions) {
       return budgetPercentOf(null); // unreadable settings: the default budget
     }
   };
+  const countLiveContacts = sqlite.prepare('SELECT (SELECT count(*) FROM contacts) - (SELECT count(*) FROM contacts WHERE deleted_at IS NOT NULL)').pluck();
   const contactCountMoved = (counted: number): boolean => {
-    const live = (sqlite.prepare('SELECT count(*) AS n FROM contacts WHERE deleted_at IS NULL').get() as { n: number }).n;
+    // All rows minus the deleted ones (a small partial index): counting the live rows directly reads the whole table.
+    const live = countLiveContacts.get() as number;
     return Math.abs(live - counted) > CONTACT_COUNT_TOLERANCE * Math.max(counted, 1);
   };
   const versionsOf = (spec: IntentModelSpec) => INTENT_TYPES.map((type) => `${type}=${spec[type].version}`).join(' ');
@@ -195,25 +193,23 @@ export function startAlertEngine(options: AlertEngineOptions) {
 
   // ---- Turning scores into alert edits ----
 
-  const alertsOf = (contactIds: string[]) =>
-    sqlite
-      .prepare(
-        `SELECT id, contact_id, type, status, snoozed_until, probability, priority, created_at FROM alerts
-         WHERE contact_id IN (SELECT value FROM json_each(?)) ORDER BY created_at DESC`,
-      )
-      .all(JSON.stringify(contactIds)) as ExistingAlert[];
+  const selectAlertsOf = sqlite.prepare(
+    `SELECT id, contact_id, type, status, snoozed_until, probability, priority, created_at FROM alerts
+     WHERE contact_id IN (SELECT value FROM json_each(?)) ORDER BY created_at DESC`,
+  );
+  const alertsOf = (contactIds: string[]) => selectAlertsOf.all(JSON.stringify(contactIds)) as ExistingAlert[];
 
+  const selectContacted = sqlite
+    .prepare(
+      `SELECT DISTINCT contact_id FROM activities
+       WHERE contact_id IN (SELECT value FROM json_each(?)) AND kind IN (${CONTACT_ACTIVITY_KINDS.map((kind) => `'${kind}'`).join(', ')})
+         AND (occurred_at >= ? OR (occurred_at >= ? AND occurred_at <= ?))`,
+    )
+    .pluck();
   /** Contacts reached (call, meeting, email, showing, text) within 3 days of now — or of the scoring date, when the data's clock is behind. */
   const recentlyContacted = (contactIds: string[], at: number, asOf: number): Set<string> => {
     const window = RECENT_CONTACT_DAYS * DAY_MS;
-    const rows = sqlite
-      .prepare(
-        `SELECT DISTINCT contact_id FROM activities
-         WHERE contact_id IN (SELECT value FROM json_each(?)) AND kind IN (${CONTACT_ACTIVITY_KINDS.map((kind) => `'${kind}'`).join(', ')})
-           AND (occurred_at >= ? OR (occurred_at >= ? AND occurred_at <= ?))`,
-      )
-      .pluck()
-      .all(JSON.stringify(contactIds), new Date(at - window).toISOString(), new Date(asOf - window).toISOString(), new Date(asOf).toISOString()) as string[];
+    const rows = selectContacted.all(JSON.stringify(contactIds), new Date(at - window).toISOString(), new Date(asOf - window).toISOString(), new Date(asOf).toISOString()) as string[];
     return new Set(rows);
   };
 
@@ -239,8 +235,35 @@ export function startAlertEngine(options: AlertEngineOptions) {
     const at = now().getTime();
     const period = alertPeriod(result.asOf);
     const counts = { raised: 0, updated: 0, suppressedOpen: 0, suppressedContacted: 0, alreadyRaised: 0, failed: 0 };
-    for (let start = 0; start < result.candidates.length && !closed; start += writeChunk) {
-      const chunk = result.candidates.slice(start, start + writeChunk);
+    // The main connection's automatic WAL checkpoints are off while the alerts are written: each copies ~1,000
+    // pages into the database file and syncs it inside whichever commit crosses the mark, holding this thread
+    // 60–400 ms on a busy machine (the longest blocks of a full rescore). The worker checkpoints instead.
+    const autoCheckpoint = worker?.checkpoint ? (sqlite.pragma('wal_autocheckpoint', { simple: true }) as number) : 0;
+    const offload = autoCheckpoint > 0 && (result.candidates.length > 0 || result.candidateCount > 0);
+    if (offload) sqlite.pragma('wal_autocheckpoint = 0');
+    let checkpointed = performance.now();
+    try {
+    // Slices sized by time, not count: a mutate's cost varies with the rows it touches (and with what else
+    // the machine runs), so each slice is grown or shrunk to stay near WRITE_SLICE_MS, never above writeChunk.
+    let size = Math.min(writeChunk, 8);
+    // The worker keeps the candidates; they are pulled a part at a time, each deserialised in its own turn.
+    const total = result.candidates.length > 0 ? result.candidates.length : result.candidateCount;
+    const source = worker;
+    let part: AlertCandidate[] = result.candidates;
+    let partStart = 0;
+    const chunkAt = async (start: number, count: number): Promise<AlertCandidate[]> => {
+      if (start >= partStart + part.length) {
+        if (!source?.candidates) throw new Error('The alert worker cannot hand over its candidates.');
+        part = await source.candidates(result.run, start, CANDIDATES_PER_PULL);
+        partStart = start;
+        if (part.length === 0) throw new Error(`The alert worker has no candidates from ${start} of ${total}.`);
+      }
+      return part.slice(start - partStart, start - partStart + count);
+    };
+    for (let start = 0; start < total && !closed; ) {
+      const chunk = await chunkAt(start, size);
+      const sliceStarted = performance.now();
+      start += chunk.length;
       const contactIds = [...new Set(chunk.map((candidate) => candidate.contactId))];
       // Read the current state right before writing: the inbox may have changed it while the worker ran.
       const existing = alertsOf(contactIds);
@@ -255,7 +278,20 @@ export function startAlertEngine(options: AlertEngineOptions) {
         if (failed.op === 'insert') counts.raised--;
         else counts.updated--;
       }
-      await nextTurn(); // let IPC and sync run between chunks
+      const took = performance.now() - sliceStarted;
+      if (took > WRITE_SLICE_MS && size > 1) size = Math.max(1, Math.floor(size / 2));
+      else if (took < WRITE_SLICE_MS / 2) size = Math.min(writeChunk, size * 2);
+      if (offload && performance.now() - checkpointed > CHECKPOINT_EVERY_MS) {
+        worker?.checkpoint?.();
+        checkpointed = performance.now();
+      }
+      await nextTurn(); // let IPC and sync run between slices
+    }
+    } finally {
+      if (offload && sqlite.open) {
+        sqlite.pragma(`wal_autocheckpoint = ${autoCheckpoint}`);
+        worker?.checkpoint?.();
+      }
     }
     if (counts.raised + counts.updated + counts.failed > 0) log(`Alerts (${kind}): ${counts.raised} raised, ${counts.updated} updated${counts.failed ? `, ${counts.failed} refused` : ''}.`);
     return { asOf: new Date(result.asOf).toISOString(), period: period.start, threshold: result.cut, ...counts };
@@ -327,21 +363,29 @@ export function startAlertEngine(options: AlertEngineOptions) {
     const budget = budgetPercent();
     const stored = readSetting<StoredThreshold>(THRESHOLD_KEY);
     const versions = versionsOf(spec);
-    let full = kind !== 'changed';
+    let full = kind !== 'changed' || needsFullRun;
     // An incremental run needs the threshold of a full run with the same models and budget, over about as
     // many contacts as there are now (the budget is a share of them: a first sync changes it completely).
     if (!full && (!stored || stored.budgetPercent !== budget || stored.modelVersions !== versions || contactCountMoved(stored.contacts))) full = true;
     // A full run covers every contact waiting too; what changes while it runs waits for the next run.
     drained.push(...drainDirty());
+    const hadUnresolved = needsFullRun;
+    needsFullRun = false;
     if (!full && drained.length === 0) return null;
     // A bulk change (the first valuation of every home, an import) moves the score distribution itself.
     if (!full && drained.length > BULK_CHANGE_SHARE * stored!.contacts) full = true;
-    const result = await workerFor(spec).score({
-      contactIds: full ? null : drained,
-      now: now().getTime(),
-      budgetPercent: budget,
-      threshold: full ? null : stored!.probability,
-    });
+    let result: ScoreResult;
+    try {
+      result = await workerFor(spec).score({
+        contactIds: full ? null : drained,
+        now: now().getTime(),
+        budgetPercent: budget,
+        threshold: full ? null : stored!.probability,
+      });
+    } catch (error) {
+      needsFullRun ||= hadUnresolved; // the drained contacts are restored by the caller
+      throw error;
+    }
     if (closed) return null;
     if (result.threshold) {
       writeSetting(THRESHOLD_KEY, {
@@ -376,8 +420,9 @@ export function startAlertEngine(options: AlertEngineOptions) {
       pendingChanged = false;
       const drained: string[] = [];
       try {
-        result = await runOnce(kind, drained);
-        if (result) last = result;
+        // A queued run that found nothing to do leaves the answer of the one before.
+        const ran = await runOnce(kind, drained);
+        if (ran) result = last = ran;
         failures = 0;
       } catch (error) {
         restoreDirtyIfOpen(drained);
@@ -399,7 +444,7 @@ export function startAlertEngine(options: AlertEngineOptions) {
   };
 
   const restoreDirtyIfOpen = (ids: string[]) => {
-    if (ids.length > 0 && sqlite.open) restoreDirty(ids);
+    if (ids.length > 0 && !closed) restoreDirty(ids);
   };
 
   /** Queues a run (a full run absorbs a pending incremental one) and resolves when the queue is done. */
@@ -454,6 +499,41 @@ export function startAlertEngine(options: AlertEngineOptions) {
       }
       if (started && tables.some((table) => WATCHED_TABLES.has(table))) whenSettled('changed');
     },
+    /**
+     * A batch of server rows was stored in the replica (the sync engine's onServerChangesApplied): the
+     * contacts of its events, contacts and properties rows wait for the next incremental run. Inserts
+     * carrying every column name the contact in their values; other changes in their row, or in the stored
+     * row. A server delete of an event or home row leaves no trace of its contact: the next run covers everyone.
+     */
+    serverChangesApplied(table: ShapeTable, changes: readonly ShapeChange[]) {
+      // Before the first run starts nothing is tracked: it scores everyone anyway.
+      if (closed || !started) return;
+      if (table === 'contacts') {
+        for (const change of changes) if ('id' in change) markContact(change.id);
+        return;
+      }
+      if (!isContactRowTable(table)) return;
+      for (const change of changes) {
+        if (!('op' in change)) continue;
+        if (change.op === 'delete') needsFullRun = true;
+        else if ('values' in change) markContact(change.values[CONTACT_COLUMN[table]]);
+        else markContact(change.row.contact_id ?? contactOfRow[table](change.id));
+      }
+    },
+    /**
+     * Edits made on this device (the sync engine's mutate, called after it stored them): their contacts wait
+     * for the next incremental run. A local delete is a tombstone, so the row still names its contact.
+     */
+    localEdits(edits: readonly LocalEdit[]) {
+      if (closed || !started) return;
+      for (const edit of edits) {
+        if (edit.table === 'contacts') markContact(edit.id);
+        else if (isContactRowTable(edit.table)) {
+          markContact(edit.changes?.contact_id);
+          markContact(contactOfRow[edit.table](edit.id));
+        }
+      }
+    },
     /** Every table has caught up with the server: the first time, rescore everyone. */
     caughtUp: begin,
     /** The model store swapped in other intent models: reload them in the worker and rescore everyone. */
@@ -472,7 +552,7 @@ export function startAlertEngine(options: AlertEngineOptions) {
     /** Rescores the contacts changed since the last run now (tests, diagnostics); resolves when done. */
     rescoreChanged: () => request('changed'),
     /** Contacts waiting to be rescored. */
-    pendingContacts: () => (selectDirty.all() as string[]).length,
+    pendingContacts: () => dirty.size,
     threshold: () => readSetting<StoredThreshold>(THRESHOLD_KEY),
     lastRun: () => last,
     nightlyTask: () => nightlyTask,
@@ -482,8 +562,7 @@ export function startAlertEngine(options: AlertEngineOptions) {
       if (settleTimer) clearTimeout(settleTimer);
       if (startTimer) clearTimeout(startTimer);
       if (retryTimer) clearTimeout(retryTimer);
-      // At once, not after the awaits: the next session's engine may set up its own on this connection meanwhile.
-      if (sqlite.open) sqlite.exec(DIRTY_TEARDOWN);
+      dirty.clear();
       await nightlyTask?.destroy();
       // Closing the worker fails a run waiting on it, which then ends quietly.
       await worker?.close();

@@ -54,7 +54,11 @@ export type ScoreResult = {
   /** Set when the request derived the threshold. */
   threshold: BudgetThreshold | null;
   cut: number;
+  /** Empty from the worker thread: the main thread pulls them part by part (see `candidates` requests). */
   candidates: AlertCandidate[];
+  /** The worker keeps this run's candidates until the next run: how many, and the run's id to ask for them. */
+  candidateCount: number;
+  run: number;
   scores?: { contactIds: string[]; probabilities: Record<IntentType, number[]> };
   modelVersions: Record<IntentType, string>;
   seconds: number;
@@ -64,13 +68,18 @@ export type WorkerRequest =
   | ScoreRequest
   | { type: 'setModels'; models: IntentModelSpec }
   /** Stop at the next batch boundary, release the models and the connection, and exit. */
-  | { type: 'close' };
+  | { type: 'close' }
+  /** Candidates [start, start + count) of the last run (`run`): the main thread pulls a part when it is ready for it. */
+  | { type: 'candidates'; id: number; run: number; start: number; count: number }
+  /** Copy the replica's write-ahead log into the database file (PASSIVE: never waits for readers or the writer). */
+  | { type: 'checkpoint' };
 
 /**
- * A run's candidates arrive in parts before its result (whose own `candidates` is then empty): thousands of
- * them in one message would hold the main thread for the whole deserialisation.
+ * A run's candidates stay in the worker and are pulled in parts: posted all at once, the main thread would
+ * deserialise every message in one turn of its event loop (a port delivers its whole queue), ~1 s for a
+ * full run that rewrites thousands of alerts.
  */
 export type WorkerResponse =
-  | { id: number; part: AlertCandidate[] }
+  | { id: number; candidates: AlertCandidate[] }
   | { id: number; ok: true; result: ScoreResult }
   | { id: number; ok: false; error: string };

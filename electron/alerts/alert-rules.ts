@@ -126,11 +126,16 @@ export function budgetThreshold(
   budgetPercent: number,
   calibrations: Record<IntentType, { a: number; b: number }>,
 ): BudgetThreshold {
-  const all: number[] = [];
-  for (const type of INTENT_TYPES) for (const p of scores[type]) all.push(p);
-  all.sort((x, y) => y - x);
+  // Ascending typed sort (numeric, no comparator: millions of pairs on a full run); the K-th highest is K from the end.
+  const all = new Float64Array(INTENT_TYPES.reduce((n, type) => n + scores[type].length, 0));
+  let filled = 0;
+  for (const type of INTENT_TYPES) {
+    all.set(scores[type], filled);
+    filled += scores[type].length;
+  }
+  all.sort();
   const allowedPairs = Math.ceil(((budgetPercent / 100) * contacts * snapshots) / 12);
-  const budgetProbability = allowedPairs > 0 && all.length > 0 ? all[Math.min(allowedPairs, all.length) - 1]! : 1;
+  const budgetProbability = allowedPairs > 0 && all.length > 0 ? all[all.length - Math.min(allowedPairs, all.length)]! : 1;
   const probability = Math.max(PROBABILITY_FLOOR, budgetProbability);
   const clamped = Math.min(probability, 1 - 1e-12); // no pairs at all: a cut of 1 alerts on nothing
   const logit = Math.log(clamped / (1 - clamped));

@@ -20,6 +20,14 @@ export class AlertWorkerFailed extends Error {
 export type AlertWorker = {
   score(request: Omit<ScoreRequest, 'type' | 'id'>): Promise<ScoreResult>;
   setModels(models: IntentModelSpec): void;
+  /** Candidates [start, start + count) of run `run` (ScoreResult.run), kept by the worker until its next run. */
+  candidates?(run: number, start: number, count: number): Promise<AlertCandidate[]>;
+  /**
+   * Checkpoints the replica's WAL on the worker thread (fire and forget). While the engine writes alerts the
+   * main connection's automatic checkpoints are off: each one copies ~1,000 pages into the database file
+   * and syncs it inside some commit, holding the main thread 60–400 ms on a busy machine.
+   */
+  checkpoint?(): void;
   close(): Promise<void>;
 };
 
@@ -38,8 +46,7 @@ export function startAlertWorker(options: { dbFile: string; models: IntentModelS
   let worker: Worker | null = null;
   let closed = false;
   let nextId = 1;
-  type Final = Exclude<WorkerResponse, { part: unknown }>;
-  const pending = new Map<number, { worker: Worker; parts: AlertCandidate[]; resolve: (response: Final) => void; reject: (error: Error) => void }>();
+  const pending = new Map<number, { worker: Worker; resolve: (response: WorkerResponse) => void; reject: (error: Error) => void }>();
 
   const ensureWorker = (): Worker => {
     if (worker) return worker;
@@ -47,12 +54,7 @@ export function startAlertWorker(options: { dbFile: string; models: IntentModelS
     const started = spawn({ dbFile: options.dbFile, models });
     started.on('message', (response: WorkerResponse) => {
       const waiting = pending.get(response.id);
-      if ('part' in response) {
-        for (const candidate of response.part) waiting?.parts.push(candidate);
-        return;
-      }
       pending.delete(response.id);
-      if (waiting && response.ok) response.result.candidates = waiting.parts;
       waiting?.resolve(response);
     });
     // Only the requests this thread had: a dead thread's late 'exit' must not fail its successor's.
@@ -76,25 +78,36 @@ export function startAlertWorker(options: { dbFile: string; models: IntentModelS
     return started;
   };
 
+  const ask = (message: (id: number) => WorkerRequest) =>
+    new Promise<WorkerResponse>((resolve, reject) => {
+      const id = nextId++;
+      try {
+        const target = ensureWorker();
+        pending.set(id, { worker: target, resolve, reject });
+        target.postMessage(message(id));
+      } catch (error) {
+        pending.delete(id);
+        reject(error as Error);
+      }
+    });
+
   return {
     async score(request) {
-      const id = nextId++;
-      const response = await new Promise<Final>((resolve, reject) => {
-        try {
-          const target = ensureWorker();
-          pending.set(id, { worker: target, parts: [], resolve, reject });
-          target.postMessage({ ...request, type: 'score', id } satisfies WorkerRequest);
-        } catch (error) {
-          pending.delete(id);
-          reject(error as Error);
-        }
-      });
-      if (!response.ok) throw new AlertWorkerFailed(`Scoring failed in the alert worker: ${response.error}`);
+      const response = await ask((id) => ({ ...request, type: 'score', id }));
+      if ('candidates' in response || !response.ok) throw new AlertWorkerFailed(`Scoring failed in the alert worker: ${'error' in response ? response.error : 'unexpected answer'}`);
       return response.result;
+    },
+    async candidates(run, start, count) {
+      const response = await ask((id) => ({ type: 'candidates', id, run, start, count }));
+      if (!('candidates' in response)) throw new AlertWorkerFailed(`Could not read the run's alert candidates: ${'error' in response ? response.error : 'unexpected answer'}`);
+      return response.candidates;
     },
     setModels(next) {
       models = next;
       worker?.postMessage({ type: 'setModels', models: next } satisfies WorkerRequest);
+    },
+    checkpoint() {
+      worker?.postMessage({ type: 'checkpoint' } satisfies WorkerRequest);
     },
     async close() {
       closed = true;

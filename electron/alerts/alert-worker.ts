@@ -7,7 +7,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import Database from 'better-sqlite3';
 import { INTENT_TYPES, type IntentType } from '../../db/schema/vocabulary.ts';
-import { BURST_SIGNALS, FEATURE_COUNT, prepareContactHistory, SIGNALS, writeFeatures, type ContactHistory, type FeatureContext } from '../../models/intent/features.ts';
+import { BURST_SIGNALS, FEATURE_COUNT, SIGNALS, writeFeatures, type ContactHistory, type FeatureContext } from '../../models/intent/features.ts';
 import { DAY_MS, isoDate } from '../../models/intent/intent-inputs.ts';
 import { loadIntentModels, type IntentModels } from '../../models/intent/intent-models.ts';
 import { loadMarketRates } from '../../models/intent/market-rates.ts';
@@ -22,8 +22,29 @@ type WorkerInput = { dbFile: string; models: IntentModelSpec };
 const input = workerData as WorkerInput;
 const db = new Database(input.dbFile, { readonly: true, fileMustExist: true });
 db.pragma('busy_timeout = 5000');
+// Each contact's events are read through the (contact_id, occurred_at) index, so the event rows are visited
+// in an order unrelated to the table's: mapped pages cost a memory read each instead of a read() call into
+// SQLite's small default cache. Read-only and this connection's own: the main connection is untouched.
+db.pragma('mmap_size = 4294967296');
 const inputs = createAlertInputs(db);
 const rates = loadMarketRates();
+
+/**
+ * A second connection only for WAL checkpoints (opened on the first request): a read-only connection cannot
+ * checkpoint, and running them here keeps their copying and syncing off the main thread. It writes no rows.
+ */
+let checkpointer: Database.Database | null = null;
+function checkpoint(): void {
+  try {
+    if (!checkpointer) {
+      checkpointer = new Database(input.dbFile, { fileMustExist: true });
+      checkpointer.pragma('busy_timeout = 0');
+    }
+    checkpointer.pragma('wal_checkpoint(PASSIVE)');
+  } catch {
+    // Busy or closed: the next request (or the main connection's own checkpoints, back on after the writes) does it.
+  }
+}
 
 let spec = input.models;
 /** Set by a close request: runs stop at the next batch boundary. */
@@ -36,13 +57,18 @@ const checkStopping = () => {
 let span: { first: number; newest: number } | null = null;
 let models: Promise<IntentModels> | null = null;
 
-const BATCH_SIZE = 1024;
+/** Contacts per onnxruntime run (four model runs a batch): large batches amortise the per-run overhead. */
+const BATCH_SIZE = 4096;
+/** Below this share of the last full run's contacts an incremental run reads events through the index. */
+const INDEXED_READ_SHARE = 0.25;
+/** Contacts of the last full run (null before one). */
+let lastFullCount: number | null = null;
 // min / max where NaN means "no event".
 const earlier = (a: number, b: number) => (Number.isNaN(a) ? b : Number.isNaN(b) ? a : Math.min(a, b));
 const later = (a: number, b: number) => (Number.isNaN(a) ? b : Number.isNaN(b) ? a : Math.max(a, b));
 const REASONS_PER_ALERT = 3;
-/** Candidates per message to the main thread (~1 ms to deserialise there). */
-const CANDIDATES_PER_MESSAGE = 100;
+/** The last run's candidates, until the main thread has pulled them (the next run replaces them). */
+let held: { run: number; candidates: AlertCandidate[] } | null = null;
 const TIMELINE_WEEKS = 12;
 
 function load(current: IntentModelSpec): Promise<IntentModels> {
@@ -87,6 +113,58 @@ function timelineOf(history: ContactHistory, key: string, asOf: number): AlertRe
   return { weeks, through: isoDate(asOf - 1) };
 }
 
+/** Explanations run together: each asks for one small model run; a group's runs become one per type. */
+const EXPLAIN_GROUP = 256;
+
+/**
+ * The models with margins() merged across callers: the calls made in one turn (explainScore asks for one
+ * run of ~40 rows per score, before its first await) wait for the next turn and run as one batch per type.
+ * Tree ensembles score each row on its own, so every caller gets exactly the margins a run of its own gives.
+ */
+function explainBatched(models: IntentModels): IntentModels {
+  type Call = { features: Float32Array; rows: number; resolve: (margins: Float32Array) => void; reject: (error: unknown) => void };
+  const waiting = new Map<IntentType, Call[]>();
+  let scheduled = false;
+  const flush = async () => {
+    scheduled = false;
+    const calls = [...waiting];
+    waiting.clear();
+    for (const [type, list] of calls) {
+      try {
+        const total = list.reduce((sum, call) => sum + call.rows, 0);
+        const merged = new Float32Array(total * FEATURE_COUNT);
+        let at = 0;
+        for (const call of list) {
+          merged.set(call.features.subarray(0, call.rows * FEATURE_COUNT), at * FEATURE_COUNT);
+          at += call.rows;
+        }
+        const margins = await models.margins(type, merged, total);
+        at = 0;
+        for (const call of list) {
+          call.resolve(margins.slice(at, at + call.rows));
+          at += call.rows;
+        }
+      } catch (error) {
+        for (const call of list) call.reject(error);
+      }
+    }
+  };
+  return {
+    ...models,
+    margins(type, features, rows) {
+      return new Promise<Float32Array>((resolve, reject) => {
+        const list = waiting.get(type) ?? [];
+        waiting.set(type, list);
+        list.push({ features, rows, resolve, reject });
+        if (!scheduled) {
+          scheduled = true;
+          setImmediate(() => void flush());
+        }
+      });
+    },
+  };
+}
+
 async function score(request: ScoreRequest): Promise<ScoreResult> {
   const started = performance.now();
   const current = spec;
@@ -108,12 +186,18 @@ async function score(request: ScoreRequest): Promise<ScoreResult> {
   };
   const contacts = inputs.contacts(request.contactIds);
   lap('contacts');
-  const events = inputs.events(request.contactIds);
+  // A full run, or one over a large share of the contacts, reads the events table once in its own order;
+  // a few contacts read their events through the index (alert-inputs.ts histories).
+  const scan = request.contactIds === null || contacts.length > INDEXED_READ_SHARE * (lastFullCount ?? Number.POSITIVE_INFINITY);
+  const events = inputs.histories(contacts, scan, checkStopping);
+  const histories = events.histories;
+  if (request.contactIds === null) lastFullCount = contacts.length;
   lap('events');
-  // The span of the whole history sets the clock: a full run sees every event; an incremental one only
-  // its contacts', but every event added since the last full run belongs to a changed contact, so the
-  // span of the last run widened by theirs is the span (a full scan of a million events per small run saved).
-  if (request.contactIds === null) span = { first: events.first, newest: events.newest };
+  // The span of the whole history sets the clock. A scan reads every event row (contacts deleted since still
+  // count, as `roi score` counts every event of its file); an indexed read widens the last run's span by its
+  // contacts' events: every event added since the last full run belongs to a changed contact (a full scan
+  // of a million events per small run saved).
+  if (events.all) span = events.all;
   else {
     span ??= inputs.eventSpan();
     span = { first: earlier(span.first, events.first), newest: later(span.newest, events.newest) };
@@ -121,7 +205,6 @@ async function score(request: ScoreRequest): Promise<ScoreResult> {
   lap('span');
   const asOf = scoringAsOf(request.now, Number.isFinite(span.newest) ? span.newest : null);
   const historyStart = observedHistoryStart(span.first, asOf);
-  const histories = contacts.map(({ contact }) => prepareContactHistory(contact, events.byContact.get(contact.id) ?? []));
   // Outcomes recorded by agents are not the complete record the models' outcome features assume (nor does
   // `roi score` read any by default): scores here equal `roi score`'s for the same data.
   const context: FeatureContext = { rates, historyStart, outcomesKnown: false };
@@ -171,11 +254,13 @@ async function score(request: ScoreRequest): Promise<ScoreResult> {
   const now = byDate[0]!;
   const open = inputs.openAlerts(request.contactIds, request.now);
   const candidates: AlertCandidate[] = [];
-  const row = new Float32Array(FEATURE_COUNT);
+  // Candidates worth explaining, with their contact's feature row; explained below in groups whose model
+  // runs are merged (explainBatched), in the order the candidates were found.
+  const toExplain: { candidate: AlertCandidate; index: number; row: Float32Array }[] = [];
   for (let i = 0; i < n; i++) {
     const { contact, propertyId, assignedAgentId } = contacts[i]!;
     const contactId = contact.id;
-    let featuresWritten = false;
+    let row: Float32Array | null = null;
     for (const type of INTENT_TYPES) {
       const probability = now[type][i]!;
       const stored = open.get(`${contactId}\t${type}`);
@@ -184,18 +269,27 @@ async function score(request: ScoreRequest): Promise<ScoreResult> {
         candidates.push({ contactId, type, probability, reasons: [], explained: false, propertyId, assignedAgentId });
         continue;
       }
-      if (!featuresWritten) {
+      if (!row) {
+        row = new Float32Array(FEATURE_COUNT);
         writeFeatures(histories[i]!, asOf, context, row, 0);
-        featuresWritten = true;
       }
-      checkStopping();
-      const explained = await explainScore(loaded, type, row, REASONS_PER_ALERT);
-      const reasons = explained.map((reason): AlertReason => {
-        const timeline = timelineOf(histories[i]!, reason.key, asOf);
-        return { key: reason.key, text: reason.text, weight: Math.round(reason.contribution * 1000) / 1000, ...(timeline ? { timeline } : {}) };
-      });
-      candidates.push({ contactId, type, probability, reasons, explained: true, propertyId, assignedAgentId });
+      const candidate: AlertCandidate = { contactId, type, probability, reasons: [], explained: true, propertyId, assignedAgentId };
+      candidates.push(candidate);
+      toExplain.push({ candidate, index: i, row });
     }
+  }
+  const explaining = explainBatched(loaded);
+  for (let start = 0; start < toExplain.length; start += EXPLAIN_GROUP) {
+    checkStopping();
+    await Promise.all(
+      toExplain.slice(start, start + EXPLAIN_GROUP).map(async ({ candidate, index, row }) => {
+        const explained = await explainScore(explaining, candidate.type, row, REASONS_PER_ALERT);
+        candidate.reasons = explained.map((reason): AlertReason => {
+          const timeline = timelineOf(histories[index]!, reason.key, asOf);
+          return { key: reason.key, text: reason.text, weight: Math.round(reason.contribution * 1000) / 1000, ...(timeline ? { timeline } : {}) };
+        });
+      }),
+    );
   }
 
   lap('explain');
@@ -207,6 +301,8 @@ async function score(request: ScoreRequest): Promise<ScoreResult> {
     threshold,
     cut,
     candidates,
+    candidateCount: candidates.length,
+    run: request.id,
     ...(request.includeScores
       ? {
           scores: {
@@ -229,9 +325,24 @@ parentPort!.on('message', (request: WorkerRequest) => {
     stopping = true;
     void queue.then(async () => {
       await models?.then((m) => m.dispose()).catch(() => {});
+      checkpointer?.close();
       db.close();
       parentPort!.close();
     });
+    return;
+  }
+  if (request.type === 'candidates') {
+    // Answered at once (not queued behind a run): the main thread writes the last run's alerts meanwhile.
+    if (held?.run === request.run) {
+      parentPort!.postMessage({ id: request.id, candidates: held.candidates.slice(request.start, request.start + request.count) } satisfies WorkerResponse);
+    } else {
+      parentPort!.postMessage({ id: request.id, ok: false, error: `The candidates of run ${request.run} are gone (a newer run replaced them).` } satisfies WorkerResponse);
+    }
+    return;
+  }
+  if (request.type === 'checkpoint') {
+    // Not queued behind a run: it is quick next to one, and the main thread asks while it writes alerts.
+    checkpoint();
     return;
   }
   if (request.type === 'setModels') {
@@ -248,9 +359,7 @@ parentPort!.on('message', (request: WorkerRequest) => {
     let response: WorkerResponse;
     try {
       const result = await score(request);
-      for (let start = 0; start < result.candidates.length; start += CANDIDATES_PER_MESSAGE) {
-        parentPort!.postMessage({ id: request.id, part: result.candidates.slice(start, start + CANDIDATES_PER_MESSAGE) } satisfies WorkerResponse);
-      }
+      held = { run: request.id, candidates: result.candidates };
       response = { id: request.id, ok: true, result: { ...result, candidates: [] } };
     } catch (error) {
       response = { id: request.id, ok: false, error: error instanceof Error ? (error.stack ?? error.message) : String(error) };

@@ -2,7 +2,8 @@
 // mapped as the demo seed maps them) in SQLite, the real alert worker thread with the shipped intent
 // models, and the replica's real outbox. Proves: alerts with the right priority, reasons, model version
 // and deterministic ids; no duplicates; suppression; the budget threshold; incremental rescoring of only
-// the changed contacts; the nightly schedule; and that the engine's scores are `roi score`'s.
+// the contacts whose rows synced or were edited; the nightly schedule; and that the engine's scores are
+// `roi score`'s.
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -20,7 +21,9 @@ import { createAppServices, type AppServices } from '../../electron/app-services
 import { createModelStore } from '../../electron/models/model-store.ts';
 import { createMemorySecretStore } from '../../electron/secrets/secret-store.ts';
 import { openLocalStore, type LocalStore } from '../../electron/store/local-store.ts';
-import { createReplica, type Replica } from '../../electron/sync/replica.ts';
+import { createReplica, type LocalEdit, type Replica } from '../../electron/sync/replica.ts';
+import type { ShapeChange, StoredValue } from '../../electron/sync/shape-changes.ts';
+import { shapeTableInfo, type ShapeTable } from '../../db/sync/shape-tables.ts';
 import { CONTACT_COLUMNS } from '../../models/intent/engagement-csv.ts';
 import { isoDate } from '../../models/intent/intent-inputs.ts';
 import { runScoreCommand } from '../../models/intent/score-command.ts';
@@ -127,23 +130,34 @@ describe('alert engine on a replica of the demo brokerage', () => {
   const outboxCount = () => (store.sqlite.prepare(`SELECT count(*) AS n FROM local_outbox WHERE table_name = 'alerts'`).get() as { n: number }).n;
   const contactOf = (id: string) => store.sqlite.prepare('SELECT * FROM contacts WHERE id = ?').get(id) as Record<string, unknown>;
 
-  /** A new contact with exactly the events (and home) of `sourceId`: it scores what the source scores. */
+  /**
+   * Stores a batch of server changes as the sync engine does (replica.applyChanges) and hands it to the
+   * engine as the sync engine's onApplied does (tablesChanged, then serverChangesApplied).
+   */
+  const fromServer = (table: ShapeTable, changes: ShapeChange[], target: AlertEngine = engine) => {
+    replica.applyChanges(table, changes, replica.shapePosition(table));
+    target.tablesChanged([table]);
+    target.serverChangesApplied(table, changes);
+  };
+  /** Full-row inserts in the table's column order, as the shape worker decodes a snapshot's rows. */
+  const inserts = (table: ShapeTable, rows: Record<string, unknown>[]): ShapeChange[] =>
+    rows.map((row) => ({ op: 'insert', id: String(row.id), values: shapeTableInfo(table).columns.map((column) => (row[column.name] ?? null) as StoredValue) }));
+  /** A local edit as the session's sync engine makes it (stored, then reported). */
+  const editLocally = (edits: LocalEdit[], target: AlertEngine = engine) => {
+    replica.mutate(edits);
+    target.tablesChanged([...new Set(edits.map((edit) => edit.table))]);
+    target.localEdits(edits);
+  };
+
+  /** A new contact with exactly the events (and home) of `sourceId`, arriving from the server: it scores what the source scores. */
   const cloneContact = (sourceId: string, newId: string) => {
     const db = store.sqlite;
-    db.transaction(() => {
-      db.prepare(
-        `INSERT INTO contacts (id, brokerage_id, assigned_agent_id, source, zipcode, household_size, age_band)
-         SELECT ?, brokerage_id, assigned_agent_id, source, zipcode, household_size, age_band FROM contacts WHERE id = ?`,
-      ).run(newId, sourceId);
-      db.prepare(
-        `INSERT INTO properties (id, brokerage_id, contact_id, zipcode, bedrooms, sqft_living, grade, yr_built, purchase_date, purchase_price, loan_original, loan_rate, loan_term_years, estimate)
-         SELECT ?, brokerage_id, ?, zipcode, bedrooms, sqft_living, grade, yr_built, purchase_date, purchase_price, loan_original, loan_rate, loan_term_years, estimate
-         FROM properties WHERE contact_id = ?`,
-      ).run(`${newId}-home`, newId, sourceId);
-      db.prepare(
-        `INSERT INTO events (id, brokerage_id, contact_id, type, occurred_at, props) SELECT id || ?, brokerage_id, ?, type, occurred_at, props FROM events WHERE contact_id = ?`,
-      ).run(`-${newId}`, newId, sourceId);
-    })();
+    const contact = db.prepare('SELECT * FROM contacts WHERE id = ?').get(sourceId) as Record<string, unknown>;
+    const homes = db.prepare('SELECT * FROM properties WHERE contact_id = ?').all(sourceId) as Record<string, unknown>[];
+    const events = db.prepare('SELECT * FROM events WHERE contact_id = ?').all(sourceId) as Record<string, unknown>[];
+    fromServer('contacts', inserts('contacts', [{ ...contact, id: newId, external_id: null, email: null }]));
+    fromServer('properties', inserts('properties', homes.map((home) => ({ ...home, id: `${newId}-home`, contact_id: newId, parcel_id: null }))));
+    fromServer('events', inserts('events', events.map((event) => ({ ...event, id: `${String(event.id)}-${newId}`, contact_id: newId }))));
   };
 
   const startEngine = (overrides: Partial<AlertEngineOptions> = {}) =>
@@ -225,6 +239,8 @@ describe('alert engine on a replica of the demo brokerage', () => {
     }
     // Synced like any edit: one outbox insert per alert.
     expect(outboxCount()).toBe(raised.length);
+    // The connection's automatic WAL checkpoints (off while the alerts were written, the worker checkpointing) are back.
+    expect(store.sqlite.pragma('wal_autocheckpoint', { simple: true })).toBe(1000);
     console.log(
       `demo Cascade (400 contacts): threshold ${threshold.probability.toFixed(4)} (budget alone ${threshold.budgetProbability.toFixed(4)}), ` +
         `margins ${INTENT_TYPES.map((t) => `${t} ${threshold.margins[t].toFixed(3)}`).join(', ')}; ` +
@@ -248,10 +264,7 @@ describe('alert engine on a replica of the demo brokerage', () => {
     const source = ownerAlert();
     const outbox = outboxCount();
     cloneContact(source.contact_id, 'contact-clone-1');
-    expect(engine.pendingContacts()).toBe(1); // the TEMP triggers saw the rows arrive
-    engine.tablesChanged(['contacts']);
-    engine.tablesChanged(['properties']);
-    engine.tablesChanged(['events']);
+    expect(engine.pendingContacts()).toBe(1); // the synced batches named the contact
     await expect.poll(() => engine.lastRun()?.kind === 'changed', { timeout: 20_000 }).toBe(true);
     const run = engine.lastRun()!;
     expect(run.scored).toBe(1);
@@ -289,7 +302,7 @@ describe('alert engine on a replica of the demo brokerage', () => {
 
     // A snoozed alert whose date has passed no longer holds a new one back.
     store.sqlite.prepare(`UPDATE alerts SET status = 'snoozed', snoozed_until = '2026-11-01T00:00:00.000Z' WHERE id = 'older-open-alert'`).run();
-    store.sqlite.prepare(`UPDATE contacts SET household_size = household_size WHERE id = 'contact-clone-2'`).run();
+    fromServer('contacts', [{ op: 'update', id: 'contact-clone-2', row: { household_size: contactOf('contact-clone-2').household_size as StoredValue } }]);
     const again = await engine.rescoreChanged();
     expect(again).toMatchObject({ scored: 1, raised: 1 });
   });
@@ -324,9 +337,46 @@ describe('alert engine on a replica of the demo brokerage', () => {
   });
 
   it('handles contacts without events, without a home and without attributes', async () => {
-    store.sqlite.prepare(`INSERT INTO contacts (id, brokerage_id) VALUES ('contact-bare', ?)`).run(brokerageId);
+    fromServer('contacts', [{ op: 'insert', id: 'contact-bare', row: { id: 'contact-bare', brokerage_id: brokerageId } }]);
     const run = await engine.rescoreChanged();
     expect(run).toMatchObject({ scored: 1, raised: 0 });
+  });
+
+  it('rescores a contact when one of its events syncs, or its home is edited here', async () => {
+    const event = store.sqlite.prepare('SELECT * FROM events LIMIT 1').get() as Record<string, unknown>;
+    // A new event as a full row (a snapshot or a live insert).
+    fromServer('events', inserts('events', [{ ...event, id: 'synced-event-1', contact_id: 'contact-bare' }]));
+    expect(engine.pendingContacts()).toBe(1);
+    expect(await engine.rescoreChanged()).toMatchObject({ kind: 'changed', scored: 1 });
+    // An update carrying only the columns it changes: the contact comes from the stored row.
+    fromServer('events', [{ op: 'update', id: 'synced-event-1', row: { type: 'home_value_checked' } }]);
+    expect(engine.pendingContacts()).toBe(1);
+    expect(await engine.rescoreChanged()).toMatchObject({ kind: 'changed', scored: 1 });
+    // Batches of other tables (and control messages) change no score.
+    fromServer('activities', [{ control: 'up-to-date' }]);
+    expect(engine.pendingContacts()).toBe(0);
+    // A home edited on this device.
+    const home = store.sqlite.prepare(`SELECT id, contact_id, estimate FROM properties WHERE contact_id = 'contact-clone-1'`).get() as { id: string; contact_id: string; estimate: number };
+    editLocally([{ table: 'properties', op: 'update', id: home.id, changes: { estimate: home.estimate } }]);
+    expect(engine.pendingContacts()).toBe(1);
+    expect(await engine.rescoreChanged()).toMatchObject({ kind: 'changed', scored: 1 });
+    // A server delete names no contact any more: everyone is rescored (and the threshold derived again).
+    fromServer('events', [{ op: 'delete', id: 'synced-event-1' }]);
+    const live = (store.sqlite.prepare('SELECT count(*) AS n FROM contacts WHERE deleted_at IS NULL').get() as { n: number }).n;
+    expect(await engine.rescoreChanged()).toMatchObject({ kind: 'rederive', scored: live });
+  });
+
+  it('tracks nothing before its first run starts (that run scores everyone)', async () => {
+    const fresh = startEngine();
+    try {
+      fromServer('contacts', [{ op: 'update', id: 'contact-bare', row: { household_size: 3 } }], fresh);
+      expect(fresh.pendingContacts()).toBe(0);
+      fresh.caughtUp();
+      editLocally([{ table: 'contacts', op: 'update', id: 'contact-bare', changes: { household_size: 4 } }], fresh);
+      expect(fresh.pendingContacts()).toBe(1);
+    } finally {
+      await fresh.close();
+    }
   });
 
   it('takes the threshold from the brokerage budget setting (never below 0.5)', async () => {
@@ -428,6 +478,17 @@ describe('alert engine on a replica of the demo brokerage', () => {
     }
   });
 
+  it('reads the same histories through the table scan and through the index', () => {
+    const inputs = createAlertInputs(store.sqlite);
+    const contacts = inputs.contacts(null);
+    const scanned = inputs.histories(contacts, true);
+    const indexed = inputs.histories(contacts, false);
+    expect(scanned.histories.reduce((n, history) => n + history.times.length, 0)).toBeGreaterThan(1000);
+    expect(indexed.histories).toEqual(scanned.histories);
+    expect([indexed.first, indexed.newest]).toEqual([scanned.first, scanned.newest]);
+    expect(scanned.all).toEqual({ first: scanned.first, newest: scanned.newest }); // no deleted contacts here
+  });
+
   it('starts the worker again after it died', async () => {
     const file = path.join(mkdtempSync(path.join(tmpdir(), 'roi-alert-crash-')), 'replica.sqlite');
     const logged: string[] = [];
@@ -448,23 +509,27 @@ describe('alert engine on a replica of the demo brokerage', () => {
     const failing: AlertWorker = { score: () => Promise.reject(new Error('worker crashed')), setModels: () => {}, close: async () => {} };
     let calls = 0;
     let real: AlertWorker | null = null;
-    await engine.close(); // one engine per connection: its TEMP triggers go with it
+    await engine.close(); // one engine per session: the shared one stops here
     const flaky = startEngine({
       startWorker: (options) => {
         real = startAlertWorker(options);
         return {
-          score: (request) => (++calls === 1 ? failing.score(request) : real!.score(request)),
+          score: (request) => (++calls === 2 ? failing.score(request) : real!.score(request)),
+          candidates: (run, start, count) => real!.candidates!(run, start, count),
           setModels: (models) => real!.setModels(models),
           close: () => real!.close(),
         };
       },
     });
     try {
-      store.sqlite.prepare(`UPDATE contacts SET household_size = 2 WHERE id = 'contact-bare'`).run();
+      flaky.caughtUp(); // changes are tracked once the first (full) run has started
+      await expect.poll(() => flaky.lastRun()?.kind, { timeout: 30_000 }).toBe('start');
+      editLocally([{ table: 'contacts', op: 'update', id: 'contact-bare', changes: { household_size: 2 } }], flaky);
+      expect(flaky.pendingContacts()).toBe(1);
       await flaky.rescoreChanged();
       expect(logs.some((line) => line.includes('worker crashed') && line.includes('retrying'))).toBe(true);
-      await expect.poll(() => flaky.lastRun()?.scored, { timeout: 20_000 }).toBe(1);
-      expect(calls).toBe(2);
+      await expect.poll(() => (flaky.lastRun()?.kind === 'changed' ? flaky.lastRun()!.scored : null), { timeout: 20_000 }).toBe(1);
+      expect(calls).toBe(3);
     } finally {
       await flaky.close();
     }
@@ -481,7 +546,7 @@ describe('alert engine on a replica of the demo brokerage', () => {
     expect(performance.now() - started).toBeLessThan(8_000);
     expect(await run).toBeNull();
     expect(logs.some((line) => line.includes('did not stop'))).toBe(false);
-    // No triggers left on the connection, and nothing runs any more.
+    // Nothing left on the connection (no TEMP triggers: changes come from the sync engine), and nothing runs any more.
     expect(store.sqlite.prepare(`SELECT name FROM sqlite_temp_master WHERE type = 'trigger'`).all()).toEqual([]);
     expect(await closing.rescoreAll()).toBeNull();
   });
