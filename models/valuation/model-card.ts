@@ -108,5 +108,16 @@ ${rates.join('\n')}
 - Features are float32 in ONNX (parity with sklearn on float32 inputs ≤ 1e-5, see fixtures test).
 - The app's property table lacks sqft_above, sqft_basement, sqft_living15, sqft_lot15: they are then
   unknown (NaN) and the trees take their default branch, which costs accuracy for those valuations.
+- Within 10% is short of the 60% target out of time. Tried (2026-12) and not kept, each chosen on the
+  earlier windows 2014-10-23 and 2014-12-04 (model alone, six weeks each, market frozen at the window
+  start; this recipe: 60.5% / 59.3% within 10%): squared-error loss (59.1 / 58.0), 3000 iterations
+  (60.4 / 58.8), 63-leaf trees (59.7 / 58.7), recency-weighted training rows (60.0 / 59.8), hedonic- or
+  comps-residual targets (61.5 / 58.2, 59.5 / 59.5) and averages of such variants, five bagged models
+  (61.4 / 58.7), a median-bias correction from the
+  previous window and a comps blend (±0.3), more neighbourhood features (same-grade/size, recent and
+  decay-weighted residuals, comps − hedonic) and training rows described against 3- and 6-week-old
+  markets (60.6 / 60.6, the best on those windows) — which on the test weeks above gave 8.2% median
+  error and 58.3% within 10% through \`roi avm\`, so it was not shipped. Differences of ±1 point within
+  10% are noise on ~1,700 sales.
 `;
 }
