@@ -6,6 +6,7 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { migrateSqlite, type SqliteMigrationResult } from '../../db/migrate/sqlite.ts';
 import * as schema from '../../db/schema/sqlite.ts';
+import { MAIN_CONNECTION_AUTOCHECKPOINT_PAGES, startWalCheckpointer } from './wal-checkpointer.ts';
 
 export type LocalDatabase = BetterSQLite3Database<typeof schema>;
 
@@ -36,7 +37,20 @@ export function openLocalStore(file: string, userId: string | null = null): Loca
     sqlite.pragma('busy_timeout = 5000');
     const migration = migrateSqlite(sqlite, file);
     const db = drizzle(sqlite, { schema });
-    return { file, userId, sqlite, db, migration, close: () => sqlite.close() };
+    // Checkpoints run on a worker thread; this connection's own only if the WAL grows far (see wal-checkpointer.ts).
+    const checkpointer = file === ':memory:' ? null : startWalCheckpointer(file);
+    if (checkpointer) sqlite.pragma(`wal_autocheckpoint = ${MAIN_CONNECTION_AUTOCHECKPOINT_PAGES}`);
+    return {
+      file,
+      userId,
+      sqlite,
+      db,
+      migration,
+      close: () => {
+        checkpointer?.stop();
+        sqlite.close();
+      },
+    };
   } catch (error) {
     sqlite.close();
     throw error;
