@@ -155,8 +155,9 @@ export async function createAppServices(options: AppServicesOptions): Promise<Ap
             // An alert is announced once its contact has synced too (the notification names them).
             if (tables.includes('alerts') || tables.includes('contacts')) alertNotifications?.alertsChanged();
           },
-          // Which contacts' rows arrived: the alert engine rescores them (local edits: below).
+          // Which contacts' rows changed (synced or edited here): the alert engine rescores them.
           onServerChangesApplied: (table, changes) => alertEngine?.serverChangesApplied(table, changes),
+          onLocalEdits: (edits) => alertEngine?.localEdits(edits),
           onCaughtUp: () => {
             status.markSynced();
             alertEngine?.caughtUp();
@@ -172,13 +173,6 @@ export async function createAppServices(options: AppServicesOptions): Promise<Ap
             status.reportError(message);
           },
         });
-        // Local edits of contacts, homes and events: the alert engine rescores their contacts too.
-        const storeEdits = engine.mutate;
-        engine.mutate = (edits) => {
-          const ids = storeEdits(edits);
-          alertEngine?.localEdits(edits);
-          return ids;
-        };
         valuation = startValuationService({ store, sync: engine, model: avmModel, userId: next.user.id, log, monthly: true });
         // Intent alerts belong to a brokerage: an admin's replica holds no contacts to score.
         if (next.user.brokerageId !== null) {

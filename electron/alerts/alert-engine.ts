@@ -108,8 +108,6 @@ const CONTACT_COLUMN: Record<ContactRowTable, number> = Object.fromEntries(
 ) as Record<ContactRowTable, number>;
 /** A main-thread slice of alert writes aims at this many milliseconds (then yields): the UI and sync run between slices. */
 const WRITE_SLICE_MS = 8;
-/** While alerts are written, the worker checkpoints the WAL this often (the main connection's own checkpoints are off). */
-const CHECKPOINT_EVERY_MS = 250;
 /** Candidates per message from the worker (~1 ms to deserialise). */
 const CANDIDATES_PER_PULL = 100;
 
@@ -235,14 +233,6 @@ export function startAlertEngine(options: AlertEngineOptions) {
     const at = now().getTime();
     const period = alertPeriod(result.asOf);
     const counts = { raised: 0, updated: 0, suppressedOpen: 0, suppressedContacted: 0, alreadyRaised: 0, failed: 0 };
-    // The main connection's automatic WAL checkpoints are off while the alerts are written: each copies ~1,000
-    // pages into the database file and syncs it inside whichever commit crosses the mark, holding this thread
-    // 60–400 ms on a busy machine (the longest blocks of a full rescore). The worker checkpoints instead.
-    const autoCheckpoint = worker?.checkpoint ? (sqlite.pragma('wal_autocheckpoint', { simple: true }) as number) : 0;
-    const offload = autoCheckpoint > 0 && (result.candidates.length > 0 || result.candidateCount > 0);
-    if (offload) sqlite.pragma('wal_autocheckpoint = 0');
-    let checkpointed = performance.now();
-    try {
     // Slices sized by time, not count: a mutate's cost varies with the rows it touches (and with what else
     // the machine runs), so each slice is grown or shrunk to stay near WRITE_SLICE_MS, never above writeChunk.
     let size = Math.min(writeChunk, 8);
@@ -281,17 +271,7 @@ export function startAlertEngine(options: AlertEngineOptions) {
       const took = performance.now() - sliceStarted;
       if (took > WRITE_SLICE_MS && size > 1) size = Math.max(1, Math.floor(size / 2));
       else if (took < WRITE_SLICE_MS / 2) size = Math.min(writeChunk, size * 2);
-      if (offload && performance.now() - checkpointed > CHECKPOINT_EVERY_MS) {
-        worker?.checkpoint?.();
-        checkpointed = performance.now();
-      }
       await nextTurn(); // let IPC and sync run between slices
-    }
-    } finally {
-      if (offload && sqlite.open) {
-        sqlite.pragma(`wal_autocheckpoint = ${autoCheckpoint}`);
-        worker?.checkpoint?.();
-      }
     }
     if (counts.raised + counts.updated + counts.failed > 0) log(`Alerts (${kind}): ${counts.raised} raised, ${counts.updated} updated${counts.failed ? `, ${counts.failed} refused` : ''}.`);
     return { asOf: new Date(result.asOf).toISOString(), period: period.start, threshold: result.cut, ...counts };

@@ -70,9 +70,7 @@ export type WorkerRequest =
   /** Stop at the next batch boundary, release the models and the connection, and exit. */
   | { type: 'close' }
   /** Candidates [start, start + count) of the last run (`run`): the main thread pulls a part when it is ready for it. */
-  | { type: 'candidates'; id: number; run: number; start: number; count: number }
-  /** Copy the replica's write-ahead log into the database file (PASSIVE: never waits for readers or the writer). */
-  | { type: 'checkpoint' };
+  | { type: 'candidates'; id: number; run: number; start: number; count: number };
 
 /**
  * A run's candidates stay in the worker and are pulled in parts: posted all at once, the main thread would

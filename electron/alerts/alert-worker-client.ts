@@ -22,12 +22,6 @@ export type AlertWorker = {
   setModels(models: IntentModelSpec): void;
   /** Candidates [start, start + count) of run `run` (ScoreResult.run), kept by the worker until its next run. */
   candidates?(run: number, start: number, count: number): Promise<AlertCandidate[]>;
-  /**
-   * Checkpoints the replica's WAL on the worker thread (fire and forget). While the engine writes alerts the
-   * main connection's automatic checkpoints are off: each one copies ~1,000 pages into the database file
-   * and syncs it inside some commit, holding the main thread 60–400 ms on a busy machine.
-   */
-  checkpoint?(): void;
   close(): Promise<void>;
 };
 
@@ -105,9 +99,6 @@ export function startAlertWorker(options: { dbFile: string; models: IntentModelS
     setModels(next) {
       models = next;
       worker?.postMessage({ type: 'setModels', models: next } satisfies WorkerRequest);
-    },
-    checkpoint() {
-      worker?.postMessage({ type: 'checkpoint' } satisfies WorkerRequest);
     },
     async close() {
       closed = true;

@@ -29,23 +29,6 @@ db.pragma('mmap_size = 4294967296');
 const inputs = createAlertInputs(db);
 const rates = loadMarketRates();
 
-/**
- * A second connection only for WAL checkpoints (opened on the first request): a read-only connection cannot
- * checkpoint, and running them here keeps their copying and syncing off the main thread. It writes no rows.
- */
-let checkpointer: Database.Database | null = null;
-function checkpoint(): void {
-  try {
-    if (!checkpointer) {
-      checkpointer = new Database(input.dbFile, { fileMustExist: true });
-      checkpointer.pragma('busy_timeout = 0');
-    }
-    checkpointer.pragma('wal_checkpoint(PASSIVE)');
-  } catch {
-    // Busy or closed: the next request (or the main connection's own checkpoints, back on after the writes) does it.
-  }
-}
-
 let spec = input.models;
 /** Set by a close request: runs stop at the next batch boundary. */
 let stopping = false;
@@ -325,7 +308,6 @@ parentPort!.on('message', (request: WorkerRequest) => {
     stopping = true;
     void queue.then(async () => {
       await models?.then((m) => m.dispose()).catch(() => {});
-      checkpointer?.close();
       db.close();
       parentPort!.close();
     });
@@ -338,11 +320,6 @@ parentPort!.on('message', (request: WorkerRequest) => {
     } else {
       parentPort!.postMessage({ id: request.id, ok: false, error: `The candidates of run ${request.run} are gone (a newer run replaced them).` } satisfies WorkerResponse);
     }
-    return;
-  }
-  if (request.type === 'checkpoint') {
-    // Not queued behind a run: it is quick next to one, and the main thread asks while it writes alerts.
-    checkpoint();
     return;
   }
   if (request.type === 'setModels') {

@@ -20,6 +20,8 @@ export type SyncEngineOptions = {
   onTablesChanged?: (tables: ShapeTable[]) => void;
   /** A batch of server rows was stored in the replica (after onTablesChanged's table notice). */
   onServerChangesApplied?: (table: ShapeTable, changes: readonly ShapeChange[]) => void;
+  /** Local edits were applied to the replica (and queued for the server). */
+  onLocalEdits?: (edits: readonly LocalEdit[]) => void;
   /** Every table has caught up with the server. */
   onCaughtUp?: () => void;
   onOutboxChanged?: (counts: OutboxCounts) => void;
@@ -77,6 +79,7 @@ export function startSyncEngine(options: SyncEngineOptions) {
     mutate(edits: LocalEdit[]): number[] {
       const ids = replica.mutate(edits);
       options.onTablesChanged?.([...new Set(edits.map((edit) => edit.table))]);
+      options.onLocalEdits?.(edits);
       outboxChanged();
       pusher.kick();
       return ids;
