@@ -29,7 +29,6 @@ import { eventually } from '../support/eventually.ts';
 const BROKERAGE = 'b-bounce';
 const TABLES: ShapeTable[] = ['brokerages', 'users', 'contacts', 'properties', 'alerts', 'events', 'campaigns', 'campaign_sends', 'suppressions'];
 
-
 const postgres = await probePostgres();
 
 describe('campaign bounces, retries, statistics and catch-up', () => {

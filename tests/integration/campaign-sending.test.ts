@@ -41,7 +41,6 @@ const BODY = [
   '{{agent.name}}',
 ].join('\n');
 
-
 const postgres = await probePostgres();
 
 describe('campaign sending', () => {
