@@ -118,7 +118,7 @@ export function CampaignEditor({ id, onBack, onCreated }: { id: string | null; o
         </Alert>
       )}
       <TextInput label="Campaign name" required value={draft.name} onChange={(e) => setDraft({ ...draft, name: e.currentTarget.value })} placeholder="Spring home values" disabled={locked} maw={480} />
-      <SegmentBuilder value={draft.segment} onChange={(segment) => setDraft({ ...draft, segment })} />
+      <SegmentBuilder value={draft.segment} onChange={(segment) => setDraft({ ...draft, segment })} campaignId={id} />
       <TemplateEditor subject={draft.subject} body={draft.body} segment={draft.segment} onChange={(template) => setDraft({ ...draft, ...template })} />
       {campaign && <SchedulePanel campaign={campaign} dirty={dirty} onChanged={setCampaign} />}
       {campaign && <CampaignStatsPanel campaignId={campaign.id} />}

@@ -124,8 +124,45 @@ function RuleFields({ rule, onChange }: { rule: SegmentRuleInput; onChange: (rul
   }
 }
 
+/**
+ * Every audience is saved with its campaign (and syncs with it), so any of them can start another:
+ * "Reuse the audience of…" copies one campaign's rules into this one.
+ */
+function ReuseAudience({ campaignId, onPick, onError }: { campaignId: string | null; onPick: (segment: SegmentInput) => void; onError: (message: string) => void }) {
+  const api = useApi();
+  const [others, setOthers] = useState<{ value: string; label: string }[]>([]);
+  useEffect(() => {
+    let current = true;
+    api.listCampaigns().then(
+      (campaigns) => current && setOthers(campaigns.filter((c) => c.id !== campaignId).map((c) => ({ value: c.id, label: c.name }))),
+      () => {}, // the picker is a shortcut: without the list, rules are still added by hand
+    );
+    return () => {
+      current = false;
+    };
+  }, [api, campaignId]);
+  if (others.length === 0) return null;
+  return (
+    <Select
+      aria-label="Reuse the audience of another campaign"
+      placeholder="Reuse the audience of…"
+      data={others}
+      value={null}
+      searchable
+      w={260}
+      onChange={(id) => {
+        if (!id) return;
+        api.getCampaign({ id }).then(
+          (campaign) => onPick(campaign.segment),
+          (cause: unknown) => onError(errorMessage(cause)),
+        );
+      }}
+    />
+  );
+}
+
 /** The audience: rules, live count with the reasons people are left out, and a sample. */
-export function SegmentBuilder({ value, onChange }: { value: SegmentInput; onChange: (segment: SegmentInput) => void }) {
+export function SegmentBuilder({ value, onChange, campaignId = null }: { value: SegmentInput; onChange: (segment: SegmentInput) => void; campaignId?: string | null }) {
   const api = useApi();
   const [count, setCount] = useState<SegmentCount | null>(null);
   const [error, setError] = useState<string | null>(null);
@@ -167,6 +204,7 @@ export function SegmentBuilder({ value, onChange }: { value: SegmentInput; onCha
             Audience
           </Title>
           <Group gap="xs" aria-live="polite">
+            <ReuseAudience campaignId={campaignId} onPick={onChange} onError={setError} />
             {counting && <Loader size="xs" aria-label="Counting" />}
             {count && (
               <Badge size="lg" variant="light" data-testid="segment-count">
