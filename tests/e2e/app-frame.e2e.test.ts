@@ -44,7 +44,9 @@ describe.runIf(run)('app frame in browser mode', () => {
     await page.getByLabel('Password').fill('demo-password-1');
     await page.getByRole('button', { name: 'Sign in' }).click();
     const nav = page.getByRole('navigation', { name: 'Main' });
-    await nav.waitFor({ timeout: 15_000 });
+    await nav.waitFor({ timeout: 30_000 }).catch((error: unknown) => {
+      throw new Error(`${String(error)}\n--- roi start said:\n${stack.output().slice(-4000)}`);
+    });
     for (const item of ['Inbox', 'Contacts', 'Properties', 'Campaigns', 'Tasks', 'Settings']) {
       await expect.poll(() => nav.getByText(item, { exact: true }).count()).toBeGreaterThan(0);
     }
@@ -56,7 +58,7 @@ describe.runIf(run)('app frame in browser mode', () => {
     await page.screenshot({ path: 'test-results/app-frame.png' });
     expect(errors).toEqual([]);
     await page.close();
-  });
+  }, 90_000);
 
   it('remembers the session across a page reload', async () => {
     const page = await browser.newPage();
