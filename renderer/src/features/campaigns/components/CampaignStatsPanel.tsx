@@ -1,15 +1,13 @@
-import { Alert, Badge, Group, Paper, Progress, Select, SimpleGrid, Stack, Table, Text, Title, useComputedColorScheme, useMantineTheme } from '@mantine/core';
-import { BarController, BarElement, CategoryScale, Chart, Legend, LinearScale, Tooltip } from 'chart.js';
+import { Alert, Badge, Group, Paper, Progress, Select, SimpleGrid, Stack, Table, Text, Title } from '@mantine/core';
 import { useCallback, useEffect, useState } from 'react';
 import { Bar } from 'react-chartjs-2';
 import { errorMessage } from '../../../shared/api/ApiError.ts';
 import { useApi } from '../../../shared/api/useApi.ts';
+import '../../../shared/charts/registerBarCharts.ts';
+import { useChartTheme } from '../../../shared/charts/useChartTheme.ts';
 import { useDataChanged } from '../../../shared/hooks/useDataChanged.ts';
 import { useCampaignProgress } from '../hooks/useCampaignProgress.ts';
 import type { CampaignStats, RunStats } from '../types.ts';
-
-// Chart.js is tree-shaken: only what these two bar charts draw (registering twice is harmless).
-Chart.register(CategoryScale, LinearScale, BarController, BarElement, Tooltip, Legend);
 
 type Outcome = CampaignStats['recipients'][number]['outcome'];
 type Filter = NonNullable<Parameters<ReturnType<typeof useApi>['getCampaignStats']>[0]>['status'];
@@ -90,18 +88,8 @@ function StatCards({ run }: { run: RunStats }) {
 }
 
 function useChartColors() {
-  const theme = useMantineTheme();
-  const dark = useComputedColorScheme('light') === 'dark';
-  const shade = dark ? 4 : 6;
-  return {
-    sent: theme.colors.blue[shade]!,
-    delivered: theme.colors.teal[shade]!,
-    opened: theme.colors.grape[shade]!,
-    clicked: theme.colors.indigo[shade]!,
-    machine: dark ? theme.colors.dark[3]! : theme.colors.gray[4]!,
-    grid: dark ? theme.colors.dark[4]! : theme.colors.gray[2]!,
-    text: dark ? theme.colors.dark[1]! : theme.colors.gray[7]!,
-  };
+  const { color, muted, grid, text } = useChartTheme();
+  return { sent: color('blue'), delivered: color('teal'), opened: color('grape'), clicked: color('indigo'), machine: muted, grid, text };
 }
 
 /** Sent → delivered → opened → clicked, people only. */

@@ -1,6 +1,6 @@
 import { Paper, Table, Text, Title, VisuallyHidden } from '@mantine/core';
 import { Bar } from 'react-chartjs-2';
-import '../charts/registerTeamCharts.ts';
+import '../../../shared/charts/registerBarCharts.ts';
 import { useTeamChartColors } from '../charts/useTeamChartColors.ts';
 import { formatRate, TYPE_LABELS, type TeamOverview } from '../utils/teamFormat.ts';
 
