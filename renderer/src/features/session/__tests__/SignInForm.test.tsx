@@ -141,6 +141,22 @@ describe('SignInScreen', () => {
     expect(screen.getByRole('form', { name: 'Sign in' })).toBeTruthy();
   });
 
+  it('keeps what the user typed when the app info arrives late', async () => {
+    let answer: (() => void) | undefined;
+    const client = createFakeApiClient({
+      getAppInfo: () => new Promise((resolve) => (answer = () => resolve(sampleAppInfo))),
+    });
+    const user = userEvent.setup();
+    renderWithProviders(<SignInScreen />, client);
+    await user.type(screen.getByLabelText('Email'), 'avery@cascade.test');
+    await user.type(screen.getByLabelText('Password'), 'secret-password');
+
+    answer?.();
+    expect(await screen.findByText(new RegExp(`ROI Desk ${sampleAppInfo.version}`))).toBeTruthy();
+    expect(screen.getByLabelText('Email')).toHaveProperty('value', 'avery@cascade.test');
+    expect(screen.getByLabelText('Password')).toHaveProperty('value', 'secret-password');
+  });
+
   it('explains a sign-out the user did not ask for', async () => {
     useSessionState.setState({ notice: { kind: 'ended' } });
     renderWithProviders(<SignInScreen />, createFakeApiClient());

@@ -27,7 +27,8 @@ export function SignInScreen() {
               </Text>
             </div>
             {notice && <SignedOutNoticeAlert notice={notice} onClose={dismissNotice} />}
-            <SignInForm key={appInfo?.serverUrl ?? 'no-server'} defaultServerUrl={appInfo?.serverUrl ?? null} />
+            {/* Not keyed by the server: getAppInfo may answer after the user started typing, and a remount would wipe it. */}
+            <SignInForm defaultServerUrl={appInfo?.serverUrl ?? null} />
           </Stack>
         </Paper>
         {appInfo && (
