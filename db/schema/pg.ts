@@ -375,7 +375,14 @@ export const campaignSends = pgTable(
     updatedAt: updatedAt(),
     ...hlcColumns(),
   },
-  (t) => [uniqueIndex('campaign_sends_run_contact_uq').on(t.runId, t.contactId)],
+  (t) => [
+    uniqueIndex('campaign_sends_run_contact_uq').on(t.runId, t.contactId),
+    // Campaign statistics and a contact's timeline read the sends of one campaign / one contact.
+    index('campaign_sends_campaign_idx').on(t.campaignId),
+    index('campaign_sends_contact_idx').on(t.contactId),
+    // Asynchronous bounce reports name the message they bounce (POST /v1/campaign-bounces).
+    index('campaign_sends_message_idx').on(t.brokerageId, t.messageId),
+  ],
 );
 
 export const suppressions = pgTable(

@@ -359,7 +359,12 @@ export const campaignSends = sqliteTable(
     updatedAt: updatedAt(),
     ...hlcColumns(),
   },
-  (t) => [uniqueIndex('campaign_sends_run_contact_uq').on(t.runId, t.contactId)],
+  (t) => [
+    uniqueIndex('campaign_sends_run_contact_uq').on(t.runId, t.contactId),
+    // Campaign statistics and a contact's timeline read the sends of one campaign / one contact.
+    index('campaign_sends_campaign_idx').on(t.campaignId),
+    index('campaign_sends_contact_idx').on(t.contactId),
+  ],
 );
 
 export const suppressions = sqliteTable(
