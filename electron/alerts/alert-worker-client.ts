@@ -1,10 +1,8 @@
 // Starts the alert worker and turns its messages into promises — the same pattern as the valuation worker
-// (electron/valuation/valuation-worker-client.ts): compiled JavaScript under Electron, tsx's loader first
-// in development and tests. A worker that dies fails the requests waiting on it and is started again by
+// (electron/valuation/valuation-worker-client.ts; how the thread starts: electron/workers). A worker that dies fails the requests waiting on it and is started again by
 // the next request; the engine decides when that is (with backoff).
-import path from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
+import { siblingModuleUrl, startModuleWorker } from '../workers/start-module-worker.ts';
 import type { AlertCandidate, IntentModelSpec, ScoreRequest, ScoreResult, WorkerRequest, WorkerResponse } from './alert-messages.ts';
 
 /** How long a closing worker may take to finish its batch before it is terminated. */
@@ -25,15 +23,6 @@ export type AlertWorker = {
   close(): Promise<void>;
 };
 
-function spawn(workerData: unknown): Worker {
-  const here = fileURLToPath(import.meta.url);
-  const entry = pathToFileURL(path.join(path.dirname(here), `alert-worker${path.extname(here)}`)).href;
-  if (!here.endsWith('.ts')) return new Worker(new URL(entry), { workerData });
-  const tsx = import.meta.resolve('tsx/esm/api');
-  const bootstrap = `(async () => { (await import(${JSON.stringify(tsx)})).register(); await import(${JSON.stringify(entry)}); })();`;
-  return new Worker(bootstrap, { eval: true, workerData });
-}
-
 export function startAlertWorker(options: { dbFile: string; models: IntentModelSpec; log?: (message: string) => void }): AlertWorker {
   const log = options.log ?? (() => {});
   let models = options.models;
@@ -45,7 +34,7 @@ export function startAlertWorker(options: { dbFile: string; models: IntentModelS
   const ensureWorker = (): Worker => {
     if (worker) return worker;
     if (closed) throw new AlertWorkerFailed('The alert engine has stopped.');
-    const started = spawn({ dbFile: options.dbFile, models });
+    const started = startModuleWorker(siblingModuleUrl(import.meta.url, 'alert-worker'), { workerData: { dbFile: options.dbFile, models } });
     started.on('message', (response: WorkerResponse) => {
       const waiting = pending.get(response.id);
       pending.delete(response.id);

@@ -5,17 +5,14 @@
 // waits and no "database is locked" for anyone else's transactions); the worker takes the HTTP, the
 // client's protocol work and the decoding (about two thirds of the cost of a row) off the event loop.
 // A worker that dies is started again after a pause, from the stored positions.
-//
-// Under Electron the main process runs compiled JavaScript and the worker is the compiled
-// shape-worker.js beside this file; in development and tests (TypeScript through tsx or vitest) the
-// worker first registers tsx's loader, then imports the .ts entry (as the valuation worker does).
 import path from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import { pathToFileURL } from 'node:url';
+import type { Worker } from 'node:worker_threads';
 import { shapeTableInfo, type ShapeTable } from '../../db/sync/shape-tables.ts';
 import type { ShapeChange } from './shape-changes.ts';
 import type { Replica } from './replica.ts';
 import type { MainToWorker, ShapeWorkerData, WorkerToMain } from './shape-worker-messages.ts';
+import { siblingModuleUrl, startModuleWorker } from '../workers/start-module-worker.ts';
 
 export type ShapeSyncOptions = {
   serverUrl: string;
@@ -56,19 +53,15 @@ export type ShapeSync = {
 };
 
 function spawn(entry: string | URL | undefined, workerData: ShapeWorkerData): Worker {
-  const here = fileURLToPath(import.meta.url);
   const href =
     entry === undefined
-      ? pathToFileURL(path.join(path.dirname(here), `shape-worker${path.extname(here)}`)).href
+      ? siblingModuleUrl(import.meta.url, 'shape-worker')
       : entry instanceof URL
         ? entry.href
         : /^[a-z][a-z0-9+.-]*:/i.test(entry)
           ? entry
           : pathToFileURL(path.resolve(entry)).href;
-  if (!href.endsWith('.ts')) return new Worker(new URL(href), { workerData, name: 'roi-shape-sync' });
-  const tsx = import.meta.resolve('tsx/esm/api');
-  const bootstrap = `(async () => { (await import(${JSON.stringify(tsx)})).register(); await import(${JSON.stringify(href)}); })();`;
-  return new Worker(bootstrap, { eval: true, workerData, name: 'roi-shape-sync' });
+  return startModuleWorker(href, { workerData, name: 'roi-shape-sync' });
 }
 
 export function startShapeSync(options: ShapeSyncOptions): ShapeSync {

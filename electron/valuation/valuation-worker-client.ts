@@ -1,12 +1,9 @@
-// Starts the valuation worker and turns its messages into promises. Under Electron the main process runs
-// compiled JavaScript and the worker is the compiled valuation-worker.js beside this file; in development
-// and tests (TypeScript through tsx or vitest) the worker first registers tsx's loader, then imports the
-// .ts entry — the same way bin/roi.mjs starts the CLI.
-import path from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
-import { Worker } from 'node:worker_threads';
+// Starts the valuation worker (valuation-worker.ts, see electron/workers for how) and turns its messages
+// into promises.
+import type { Worker } from 'node:worker_threads';
 import type { ValuationDetail } from '../ipc/contract.ts';
 import type { ItemResult, MarketInfo, ModelSpec, ValuationItem, ValuationSummary, WorkerFailureCode, WorkerRequest, WorkerResponse } from './valuation-messages.ts';
+import { siblingModuleUrl, startModuleWorker } from '../workers/start-module-worker.ts';
 
 export class ValuationUnavailable extends Error {
   readonly code: WorkerFailureCode;
@@ -28,15 +25,6 @@ export type ValuationWorker = {
   close(): Promise<void>;
 };
 
-function spawn(workerData: unknown): Worker {
-  const here = fileURLToPath(import.meta.url);
-  const entry = pathToFileURL(path.join(path.dirname(here), `valuation-worker${path.extname(here)}`)).href;
-  if (!here.endsWith('.ts')) return new Worker(new URL(entry), { workerData });
-  const tsx = import.meta.resolve('tsx/esm/api');
-  const bootstrap = `(async () => { (await import(${JSON.stringify(tsx)})).register(); await import(${JSON.stringify(entry)}); })();`;
-  return new Worker(bootstrap, { eval: true, workerData });
-}
-
 export function startValuationWorker(options: { dbFile: string; model: ModelSpec; log?: (message: string) => void }): ValuationWorker {
   const log = options.log ?? (() => {});
   let model = options.model;
@@ -50,7 +38,7 @@ export function startValuationWorker(options: { dbFile: string; model: ModelSpec
     if (worker) return worker;
     // After close() nothing may start a worker again: it would keep the process alive.
     if (closed) throw new ValuationUnavailable('internal', 'The valuation service has stopped.');
-    const started = spawn({ dbFile: options.dbFile, model });
+    const started = startModuleWorker(siblingModuleUrl(import.meta.url, 'valuation-worker'), { workerData: { dbFile: options.dbFile, model } });
     started.on('message', (response: WorkerResponse) => {
       const waiting = pending.get(response.id);
       pending.delete(response.id);
