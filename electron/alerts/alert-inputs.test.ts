@@ -1,6 +1,7 @@
 // The event-time parser of the alert worker's reader: its fast path must give exactly what Date.parse gives.
 import { describe, expect, it } from 'vitest';
-import { parseEventTime } from './alert-inputs.ts';
+import { openLocalStore } from '../store/local-store.ts';
+import { createAlertInputs, parseEventTime, rowidOrder } from './alert-inputs.ts';
 
 describe('parseEventTime', () => {
   it('gives Date.parse for the stored form and everything else', () => {
@@ -24,5 +25,48 @@ describe('parseEventTime', () => {
     ];
     for (let i = 0; i < 2000; i++) samples.push(new Date(Date.UTC(1990, 0, 1) + Math.floor(Math.random() * 40 * 365 * 86_400_000)).toISOString());
     for (const text of samples) expect(Object.is(parseEventTime(text), Date.parse(text)), text).toBe(true);
+  });
+});
+
+describe('createAlertInputs histories', () => {
+  it('reads hostile details and odd times the same through the packed table scan as through the index', () => {
+    const store = openLocalStore(':memory:');
+    try {
+      const db = store.sqlite;
+      const contact = db.prepare(`INSERT INTO contacts (id, brokerage_id, zipcode, created_at, updated_at) VALUES (?, 'b1', '98103', '2015-01-01T00:00:00.000Z', '2015-01-01T00:00:00.000Z')`);
+      for (const id of ['c1', 'c"2', 'c,3]', 'c4 ✓']) contact.run(id);
+      const event = db.prepare(`INSERT INTO events (id, brokerage_id, contact_id, type, occurred_at, props, created_at) VALUES (?, 'b1', ?, ?, ?, ?, '2015-01-01T00:00:00.000Z')`);
+      const rows: [string, string, string, string][] = [
+        ['c1', 'home_search', '2015-01-10T10:00:00.000Z', '{"zipcode":"98103"}'],
+        ['c1', 'home_search', '2015-01-10T10:00:00.000Z', '{"zipcode":"9,8\\"1]0[4"}'], // same time: ties keep table order
+        ['c1', 'calculator_used', '2015-02-29T10:00:00.000Z', '{"calculator":"refinance"}'], // no such day: whatever Date.parse makes of it, in both
+        ['c"2', 'calculator_used', '2015-01-30T23:59:59.999Z', '{"calculator":"rental ✓ 😀"}'],
+        ['c"2', 'document_viewed', '2015-01-11T10:00:00+02:00', '{"document":"deed"}'],
+        ['c"2', 'document_shared', '2015-01-12', 'not json'],
+        ['c,3]', 'login', '2015-01-05T01:02:03Z', '{}'],
+        ['c,3]', 'made_up_type', '2015-01-06T01:02:03.000Z', '{}'],
+        ['c4 ✓', 'home_search', '2015-01-07T08:00:00.000Z', '{"zipcode":98103}'], // a number is no detail
+        ['nobody', 'login', '2014-12-01T00:00:00.000Z', '{}'], // a contact not asked for counts only in `all`
+      ];
+      rows.forEach((row, i) => event.run(`e${i}`, ...row));
+      const inputs = createAlertInputs(db);
+      const contacts = inputs.contacts(null);
+      const scanned = inputs.histories(contacts, true);
+      const indexed = inputs.histories(contacts, false);
+      expect(scanned.histories.map((history) => history.times.length)).toEqual([3, 1, 3, 1]); // contacts in id order: c"2, c,3], c1, c4 ✓
+      expect(indexed.histories).toEqual(scanned.histories);
+      expect(scanned.all!.first).toBe(Date.parse('2014-12-01T00:00:00.000Z'));
+      expect([scanned.first, scanned.newest]).toEqual([Date.parse('2015-01-05T01:02:03Z'), Date.parse('2015-02-29T10:00:00.000Z')]);
+    } finally {
+      store.close();
+    }
+  });
+});
+
+describe('rowidOrder', () => {
+  it('puts the records of a page in rowid order whatever order they arrive in', () => {
+    expect([...rowidOrder([1, 'a', 2, 'b', 3, 'c'], 2)]).toEqual([0, 1, 2]);
+    expect([...rowidOrder([7, 'a', 3, 'b', 5, 'c'], 2)]).toEqual([1, 2, 0]);
+    expect([...rowidOrder([], 2)]).toEqual([]);
   });
 });
