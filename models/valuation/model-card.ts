@@ -117,7 +117,13 @@ ${rates.join('\n')}
   previous window and a comps blend (±0.3), more neighbourhood features (same-grade/size, recent and
   decay-weighted residuals, comps − hedonic) and training rows described against 3- and 6-week-old
   markets (60.6 / 60.6, the best on those windows) — which on the test weeks above gave 8.2% median
-  error and 58.3% within 10% through \`roi avm\`, so it was not shipped. Differences of ±1 point within
+  error and 58.3% within 10% through \`roi avm\`, so it was not shipped. A damped trend after the last
+  month (median of the last 2 county month steps, damped 0.8 a month, capped at ±3%, in training rows and
+  valuations alike) had no trend to extrapolate on those flat autumn windows (60.2 / 60.2 vs 59.8 / 59.3
+  for this recipe in the same run: noise) and on the test weeks above cut the bias from -0.8% to -0.3%
+  but gave 58.7% within 10% (7.9% median error, 76.7% coverage): removing all the bias buys < 0.5 point,
+  the gap is spread, not level; a less or more shrunk last (partial) month (60.3 / 59.1, 59.9 / 59.1)
+  did not help either. Differences of ±1 point within
   10% are noise on ~1,700 sales.
 `;
 }
