@@ -1,7 +1,7 @@
 // The event-time parser of the alert worker's reader: its fast path must give exactly what Date.parse gives.
 import { describe, expect, it } from 'vitest';
 import { openLocalStore } from '../store/local-store.ts';
-import { createAlertInputs, parseEventTime, rowidOrder } from './alert-inputs.ts';
+import { createAlertInputs, parseEventTime } from './alert-inputs.ts';
 
 describe('parseEventTime', () => {
   it('gives Date.parse for the stored form and everything else', () => {
@@ -29,7 +29,7 @@ describe('parseEventTime', () => {
 });
 
 describe('createAlertInputs histories', () => {
-  it('reads hostile details and odd times the same through the packed table scan as through the index', () => {
+  it('reads hostile details and odd times the same through the table scan as through the index', () => {
     const store = openLocalStore(':memory:');
     try {
       const db = store.sqlite;
@@ -60,13 +60,5 @@ describe('createAlertInputs histories', () => {
     } finally {
       store.close();
     }
-  });
-});
-
-describe('rowidOrder', () => {
-  it('puts the records of a page in rowid order whatever order they arrive in', () => {
-    expect([...rowidOrder([1, 'a', 2, 'b', 3, 'c'], 2)]).toEqual([0, 1, 2]);
-    expect([...rowidOrder([7, 'a', 3, 'b', 5, 'c'], 2)]).toEqual([1, 2, 0]);
-    expect([...rowidOrder([], 2)]).toEqual([]);
   });
 });

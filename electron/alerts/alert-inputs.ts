@@ -89,19 +89,6 @@ export function parseEventTime(text: string): number {
   return Date.parse(text);
 }
 
-/** Positions of the records of a packed page (`width` values each, rowid first) in rowid order. */
-export function rowidOrder(values: readonly unknown[], width: number): Int32Array {
-  const count = values.length / width;
-  const order = new Int32Array(count);
-  let sorted = true;
-  for (let i = 0; i < count; i++) {
-    order[i] = i;
-    if (i > 0 && (values[i * width] as number) < (values[(i - 1) * width] as number)) sorted = false;
-  }
-  if (!sorted) order.sort((a, b) => (values[a * width] as number) - (values[b * width] as number));
-  return order;
-}
-
 const finite = (value: number | null) => (value === null || !Number.isFinite(value) ? null : value);
 
 export type EventHistories = {
@@ -117,31 +104,19 @@ const SCAN_PAGE = 20_000;
 
 export function createAlertInputs(db: Database.Database) {
   const eventsOfContact = db.prepare(`SELECT ${TYPE_CODE_SQL}, occurred_at, ${DETAIL_SQL} FROM events WHERE contact_id = ? ORDER BY occurred_at`).raw();
-  // In table (rowid) order, a page at a time, each page packed by SQLite into one JSON array
-  // [rowid, contactId, typeCode, occurredAt, detail, rowid, …]: better-sqlite3 pays about a microsecond per
-  // row it hands over, one JSON.parse per page far less. (Times stay text: parseEventTime is cheaper than
-  // SQLite's date functions.) group_concat promises no order, so a page is put in rowid order if it
-  // arrives otherwise. One read transaction keeps the pages one snapshot.
-  const eventPage = db
-    .prepare(
-      `SELECT max(rowid), '[' || group_concat(packed, ',') || ']' FROM (
-         SELECT rowid, rowid || ',' || json_quote(contact_id) || ',' || ${TYPE_CODE_SQL} || ',' || json_quote(occurred_at) || ',' || json_quote(${DETAIL_SQL}) AS packed
-         FROM events WHERE rowid > ? ORDER BY rowid LIMIT ${SCAN_PAGE})`,
-    )
-    .raw();
-  const PACKED_WIDTH = 5;
+  // In table (rowid) order, a page at a time: .all() on a page costs ~12% less than iterating row by row,
+  // and a page is dropped before the next is read. One read transaction keeps the pages one snapshot.
+  const eventPage = db.prepare(`SELECT rowid, contact_id, ${TYPE_CODE_SQL}, occurred_at, ${DETAIL_SQL} FROM events WHERE rowid > ? ORDER BY rowid LIMIT ${SCAN_PAGE}`).raw();
   const readEventPages = db.transaction((onRow: (contactId: string, code: number, occurredAt: string, detail: string | null) => void, onProgress?: () => void) => {
     let last = Number.MIN_SAFE_INTEGER;
     for (;;) {
-      const [lastRowid, packed] = eventPage.get(last) as [number | null, string | null];
-      if (lastRowid === null || packed === null) return;
-      const values = JSON.parse(packed) as (string | number | null)[];
-      const order = rowidOrder(values, PACKED_WIDTH);
-      for (let i = 0; i < order.length; i++) {
-        const v = order[i]! * PACKED_WIDTH;
-        onRow(values[v + 1] as string, values[v + 2] as number, values[v + 3] as string, values[v + 4] as string | null);
+      const rows = eventPage.all(last) as [number, string, number, string, string | null][];
+      if (rows.length === 0) return;
+      for (let r = 0; r < rows.length; r++) {
+        const row = rows[r]!;
+        onRow(row[1], row[2], row[3], row[4]);
       }
-      last = lastRowid;
+      last = rows[rows.length - 1]![0];
       onProgress?.();
     }
   });
@@ -222,18 +197,14 @@ export function createAlertInputs(db: Database.Database) {
     const cursor = starts.slice(0, contacts.length);
     for (let k = 0; k < n; k++) order[cursor[owners[k]!]!++] = k;
     const histories: ContactHistory[] = new Array<ContactHistory>(contacts.length);
-    // One reusable event record per position: prepareContactHistory copies what it needs out of them.
-    const pool: IntentEvent[] = [];
     const events: IntentEvent[] = [];
     for (let c = 0; c < contacts.length; c++) {
       events.length = 0;
       for (let j = starts[c]!; j < starts[c + 1]!; j++) {
         const k = order[j]!;
-        const event = (pool[events.length] ??= { type: 'login', at: 0 });
-        event.type = EVENT_TYPES[codes[k]!]!;
-        event.at = times[k]!;
-        event.detail = details.get(k);
-        events.push(event);
+        const type = EVENT_TYPES[codes[k]!]!;
+        const detail = details.get(k);
+        events.push(detail === undefined ? { type, at: times[k]! } : { type, at: times[k]!, detail });
       }
       histories[c] = prepareContactHistory(contacts[c]!.contact, events);
     }
