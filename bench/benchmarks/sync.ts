@@ -38,6 +38,8 @@ type DeviceSync = {
   rows: { contacts: number; events: number };
   clientCpuMs: number;
   serverCpuMs: number;
+  /** Of which in the kernel (on loopback, sending a response includes the TCP work of delivering it). */
+  serverSystemCpuMs: number;
   applyMs: number;
   applyMaxMs: number;
   batches: number;
@@ -101,6 +103,7 @@ async function syncFreshDevice(
     rows: { contacts: count('contacts'), events: count('events') },
     clientCpuMs: (cpu.user + cpu.system) / 1000,
     serverCpuMs: (serverAfter.cpuUserUs + serverAfter.cpuSystemUs - serverBefore.cpuUserUs - serverBefore.cpuSystemUs) / 1000,
+    serverSystemCpuMs: (serverAfter.cpuSystemUs - serverBefore.cpuSystemUs) / 1000,
     applyMs,
     applyMaxMs,
     batches,
@@ -158,6 +161,7 @@ async function measureInitialSync(ctx: BenchContext): Promise<InitialSync> {
       ...(manager.mainCpuMs === null ? {} : { client_main_thread_cpu_us_per_row: round((manager.mainCpuMs * 1000) / total) }),
       server_cpu_ms: Math.round(manager.serverCpuMs),
       server_cpu_us_per_row: round((manager.serverCpuMs * 1000) / total),
+      server_cpu_kernel_ms: Math.round(manager.serverSystemCpuMs),
       sqlite_apply_ms: Math.round(manager.applyMs),
       sqlite_apply_max_batch_ms: round(manager.applyMaxMs),
       batches: manager.batches,
