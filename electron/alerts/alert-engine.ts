@@ -102,7 +102,8 @@ const BULK_CHANGE_SHARE = 0.5;
 const CONTACT_ROW_TABLES = ['events', 'properties'] as const;
 type ContactRowTable = (typeof CONTACT_ROW_TABLES)[number];
 const isContactRowTable = (table: string): table is ContactRowTable => (CONTACT_ROW_TABLES as readonly string[]).includes(table);
-/** Position of contact_id in a full-row insert's `values` (the table's column order). */
+/** Position of contact_id in a row of an `inserts` run (the table's column order), and of a contact's own id. */
+const CONTACT_ID_COLUMN = shapeTableInfo('contacts').columns.findIndex((column) => column.name === 'id');
 const CONTACT_COLUMN: Record<ContactRowTable, number> = Object.fromEntries(
   CONTACT_ROW_TABLES.map((table) => [table, shapeTableInfo(table).columns.findIndex((column) => column.name === 'contact_id')]),
 ) as Record<ContactRowTable, number>;
@@ -482,21 +483,29 @@ export function startAlertEngine(options: AlertEngineOptions) {
     /**
      * A batch of server rows was stored in the replica (the sync engine's onServerChangesApplied): the
      * contacts of its events, contacts and properties rows wait for the next incremental run. Inserts
-     * carrying every column name the contact in their values; other changes in their row, or in the stored
+     * carrying every column (`inserts` runs) name the contact in their values; other changes in their row, or in the stored
      * row. A server delete of an event or home row leaves no trace of its contact: the next run covers everyone.
      */
     serverChangesApplied(table: ShapeTable, changes: readonly ShapeChange[]) {
       // Before the first run starts nothing is tracked: it scores everyone anyway.
       if (closed || !started) return;
+      const width = shapeTableInfo(table).columns.length;
+      /** The values of column `at` in every row of an `inserts` run. */
+      const markColumn = (values: readonly unknown[], at: number) => {
+        for (let i = at; i < values.length; i += width) markContact(values[i]);
+      };
       if (table === 'contacts') {
-        for (const change of changes) if ('id' in change) markContact(change.id);
+        for (const change of changes) {
+          if ('id' in change) markContact(change.id);
+          else if ('values' in change) markColumn(change.values, CONTACT_ID_COLUMN);
+        }
         return;
       }
       if (!isContactRowTable(table)) return;
       for (const change of changes) {
         if (!('op' in change)) continue;
         if (change.op === 'delete') needsFullRun = true;
-        else if ('values' in change) markContact(change.values[CONTACT_COLUMN[table]]);
+        else if (change.op === 'inserts') markColumn(change.values, CONTACT_COLUMN[table]);
         else markContact(change.row.contact_id ?? contactOfRow[table](change.id));
       }
     },

@@ -173,8 +173,13 @@ describe('replica', () => {
         ...Array.from({ length: 35 }, (_, i) => ({ operation: 'insert', value: textRow(i * 3) })),
       ];
       const decoder = createChangeDecoder(columns);
-      const changes: ShapeChange[] = wire.map((m) => (m.control ? { control: m.control } : decoder.decode(m.operation!, m.value!)));
-      expect(changes.filter((c) => 'values' in c).length).toBe(70 + 1 + 4 + 40 + 35);
+      const changes: ShapeChange[] = [];
+      for (const m of wire) {
+        if (m.control) changes.push({ control: m.control });
+        else decoder.decode(m.operation!, m.value!, changes);
+      }
+      const width = shapeTableInfo('contacts').columns.length;
+      expect(changes.flatMap((c) => ('values' in c ? [c.values.length / width] : []))).toEqual([70 + 1 + 4, 40, 35]);
       const messages: ShapeMessage[] = wire.map((m) =>
         m.control
           ? { headers: { control: m.control } }
@@ -204,7 +209,9 @@ describe('replica', () => {
       replica.mutate([{ table: 'contacts', op: 'update', id: 'c1', changes: { phone: '555-0002' } }]);
       const decoder = createChangeDecoder(shapeTableInfo('contacts').columns);
       const whole = Object.fromEntries(shapeTableInfo('contacts').columns.map((c) => [c.name, null as string | null]));
-      replica.applyChanges('contacts', [decoder.decode('insert', { ...whole, id: 'c1', brokerage_id: 'b1', first_name: 'Ada', phone: '555-9999', stage: 'active', tags: '[]', field_hlcs: '{}', hlc: '' })], {
+      const changes: ShapeChange[] = [];
+      decoder.decode('insert', { ...whole, id: 'c1', brokerage_id: 'b1', first_name: 'Ada', phone: '555-9999', stage: 'active', tags: '[]', field_hlcs: '{}', hlc: '' }, changes);
+      replica.applyChanges('contacts', changes, {
         handle: 'h',
         offset: logOffset(11),
         upToDate: true,

@@ -13,7 +13,7 @@ import { checkMutation, isWritableTable, tableRule, type Mutation, type Mutation
 import { deliveredLogPosition } from '../../db/sync/offsets.ts';
 import { shapeTableInfo, toSqliteValue, type ShapeTable } from '../../db/sync/shape-tables.ts';
 import { AppError } from '../ipc/errors.ts';
-import type { ShapeChange, StoredValue } from './shape-changes.ts';
+import { insertedRow, type ShapeChange, type StoredValue } from './shape-changes.ts';
 
 /** A shape message as @electric-sql/client delivers it (values already parsed by the schema). */
 export type ShapeMessage =
@@ -162,17 +162,11 @@ export function createReplica(sqlite: Database.Database, identity: { nodeId: str
     }
   };
 
-  /** A change's columns as a row (name → stored value). */
-  const changeRow = (table: ShapeTable, change: Extract<ShapeChange, { id: string }>): Row => {
-    if ('row' in change) return change.row;
-    if (!('values' in change)) return { id: change.id };
-    const row: Row = {};
-    shapeTableInfo(table).columns.forEach((column, i) => (row[column.name] = change.values[i]));
-    return row;
-  };
+  /** One server change of one row (an `inserts` run is applied here row by row when edits are in flight). */
+  type RowChange = { op: 'insert' | 'update'; id: string; row: Row } | { op: 'delete'; id: string };
 
-  const applyServerChange = (table: ShapeTable, change: Extract<ShapeChange, { id: string }>, tableHasEditsInFlight: boolean) => {
-    const value = changeRow(table, change);
+  const applyServerChange = (table: ShapeTable, change: RowChange, tableHasEditsInFlight: boolean) => {
+    const value = 'row' in change ? change.row : { id: change.id };
     const id = change.id;
     receiveHlc(value.hlc);
     const inFlight = tableHasEditsInFlight && pendingFor(table, id).length > 0;
@@ -201,51 +195,46 @@ export function createReplica(sqlite: Database.Database, identity: { nodeId: str
   };
   const hlcIndex = (table: ShapeTable) => shapeTableInfo(table).columns.findIndex((column) => column.name === 'hlc');
 
-  /** Writes whole-row inserts of a table without edits in flight, in order (a later row of an id replaces an earlier one). */
-  const insertRun = (table: ShapeTable, run: Extract<ShapeChange, { values: unknown }>[]) => {
+  /** Writes a run of whole-row inserts of a table without edits in flight, in order (a later row of an id replaces an earlier one). */
+  const insertRun = (table: ShapeTable, values: readonly StoredValue[]) => {
+    const width = shapeTableInfo(table).columns.length;
     const hlcAt = hlcIndex(table);
     if (hlcAt >= 0) {
       let newest = '';
-      for (const change of run) {
-        const hlc = change.values[hlcAt];
+      for (let at = hlcAt; at < values.length; at += width) {
+        const hlc = values[at];
         if (typeof hlc === 'string' && hlc > newest) newest = hlc;
       }
       receiveHlc(newest);
     }
-    let i = 0;
-    if (run.length >= INSERT_RUN) {
+    const chunk = INSERT_RUN * width;
+    let at = 0;
+    if (values.length >= chunk) {
       const many = insertAllColumns(table, INSERT_RUN);
-      const params: unknown[] = [];
-      for (; i + INSERT_RUN <= run.length; i += INSERT_RUN) {
-        params.length = 0;
-        for (let j = i; j < i + INSERT_RUN; j++) for (const value of run[j]!.values) params.push(value);
-        many.run(params as never[]);
-      }
+      for (; at + chunk <= values.length; at += chunk) many.run(values.slice(at, at + chunk) as never[]);
     }
-    if (i < run.length) {
+    if (at < values.length) {
       const one = insertAllColumns(table, 1);
-      for (; i < run.length; i++) one.run(run[i]!.values as never[]);
+      for (; at < values.length; at += width) one.run(values.slice(at, at + width) as never[]);
     }
   };
 
   const applyChangesInTransaction = (table: ShapeTable, changes: readonly ShapeChange[], position: ShapePosition) => {
     // Applying server changes never adds outbox entries, so this holds for the whole batch.
     const inFlight = hasEditsInFlight(table);
-    let run: Extract<ShapeChange, { values: unknown }>[] = [];
-    const flush = () => {
-      if (run.length > 0) insertRun(table, run);
-      run = [];
-    };
+    const { columns } = shapeTableInfo(table);
+    const idAt = columns.findIndex((column) => column.name === 'id');
     for (const change of changes) {
-      if (!inFlight && 'values' in change) {
-        run.push(change);
-        continue;
+      if (!('op' in change)) {
+        if (change.control === 'must-refetch') resetTableInTransaction(table);
+      } else if (change.op !== 'inserts') applyServerChange(table, change, inFlight);
+      else if (!inFlight) insertRun(table, change.values);
+      else {
+        for (let i = 0; i * columns.length < change.values.length; i++) {
+          applyServerChange(table, { op: 'insert', id: String(change.values[i * columns.length + idAt]), row: insertedRow(columns, change.values, i) }, inFlight);
+        }
       }
-      flush();
-      if ('id' in change) applyServerChange(table, change, inFlight);
-      else if (change.control === 'must-refetch') resetTableInTransaction(table);
     }
-    flush();
     saveShapePosition(table, position);
     settle(table, position.offset);
     writeSetting(sqlite, 'sync.hlc', clock.last());

@@ -88,9 +88,8 @@ function decodingFetch(baseFetch: typeof fetch, columns: readonly WireColumn[], 
     for (const message of messages) {
       const operation = message.headers?.operation;
       if (operation && message.value && typeof message.value === 'object') {
-        const change = decoder.decode(operation, message.value as Record<string, unknown>);
         if (!run) out.push({ ...message, value: pending.put((run = [])) });
-        run.push(change);
+        decoder.decode(operation, message.value as Record<string, unknown>, run);
         decoded++;
       } else {
         run = null;

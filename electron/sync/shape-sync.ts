@@ -84,7 +84,8 @@ export function startShapeSync(options: ShapeSyncOptions): ShapeSync {
       options.onError?.(table, error as Error);
       return false;
     }
-    const rows = changes.reduce((n, change) => n + ('op' in change ? 1 : 0), 0);
+    const width = shapeTableInfo(table).columns.length;
+    const rows = changes.reduce((n, change) => n + (!('op' in change) ? 0 : change.op === 'inserts' ? change.values.length / width : 1), 0);
     stored.batches++;
     stored.rows += rows;
     if (rows > 0) options.onApplied?.(table, changes);

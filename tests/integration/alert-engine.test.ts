@@ -139,9 +139,10 @@ describe('alert engine on a replica of the demo brokerage', () => {
     target.tablesChanged([table]);
     target.serverChangesApplied(table, changes);
   };
-  /** Full-row inserts in the table's column order, as the shape worker decodes a snapshot's rows. */
-  const inserts = (table: ShapeTable, rows: Record<string, unknown>[]): ShapeChange[] =>
-    rows.map((row) => ({ op: 'insert', id: String(row.id), values: shapeTableInfo(table).columns.map((column) => (row[column.name] ?? null) as StoredValue) }));
+  /** Full-row inserts as one run in the table's column order, as the shape worker decodes a snapshot's rows. */
+  const inserts = (table: ShapeTable, rows: Record<string, unknown>[]): ShapeChange[] => [
+    { op: 'inserts', values: rows.flatMap((row) => shapeTableInfo(table).columns.map((column) => (row[column.name] ?? null) as StoredValue)) },
+  ];
   /** A local edit as the session's sync engine makes it (stored, then reported). */
   const editLocally = (edits: LocalEdit[], target: AlertEngine = engine) => {
     replica.mutate(edits);
