@@ -62,3 +62,42 @@ describe('createAlertInputs histories', () => {
     }
   });
 });
+
+describe("the scan's copy of the events table", () => {
+  it('stays equal to the table through appends, in-place changes, replaced rows and deletes', () => {
+    const store = openLocalStore(':memory:');
+    try {
+      const db = store.sqlite;
+      const contact = db.prepare(`INSERT INTO contacts (id, brokerage_id, zipcode, created_at, updated_at) VALUES (?, 'b1', '98103', '2015-01-01T00:00:00.000Z', '2015-01-01T00:00:00.000Z')`);
+      for (const id of ['c1', 'c2', 'c3']) contact.run(id);
+      const insert = db.prepare(`INSERT OR REPLACE INTO events (id, brokerage_id, contact_id, type, occurred_at, props, created_at) VALUES (?, 'b1', ?, ?, ?, ?, '2015-01-01T00:00:00.000Z')`);
+      const day = (n: number) => new Date(Date.UTC(2015, 0, 1 + n, 12)).toISOString();
+      for (let i = 0; i < 30; i++) insert.run(`e${i}`, `c${(i % 3) + 1}`, i % 2 ? 'home_search' : 'calculator_used', day(i), i % 2 ? '{"zipcode":"98004"}' : '{"calculator":"refinance"}');
+      const inputs = createAlertInputs(db);
+      const contacts = inputs.contacts(null);
+      const agree = () => {
+        const scanned = inputs.histories(contacts, true);
+        expect(scanned.histories).toEqual(inputs.histories(contacts, false).histories);
+        return scanned.histories.map((history) => history.times.length);
+      };
+      expect(agree()).toEqual([10, 10, 10]);
+      // Appended: read from where the copy ended.
+      insert.run('e30', 'c1', 'login', day(40), '{}');
+      insert.run('e31', 'c3', 'document_viewed', day(41), '{"document":"deed"}');
+      expect(agree()).toEqual([11, 10, 11]);
+      // Changed in place (another contact, another time): the change counter says so.
+      db.prepare(`UPDATE events SET contact_id = 'c2', occurred_at = ? WHERE id = 'e0'`).run(day(50));
+      expect(agree()).toEqual([10, 11, 11]);
+      // Re-sent with INSERT OR REPLACE (a new rowid, no delete trigger): the row count says so.
+      insert.run('e1', 'c3', 'calculator_used', day(60), '{"calculator":"rental"}');
+      expect(agree()).toEqual([10, 10, 12]);
+      // Deleted.
+      db.prepare(`DELETE FROM events WHERE id IN ('e2', 'e4')`).run();
+      expect(agree()).toEqual([10, 9, 11]);
+      // Nothing changed: the copy answers as it is.
+      expect(agree()).toEqual([10, 9, 11]);
+    } finally {
+      store.close();
+    }
+  });
+});

@@ -169,8 +169,9 @@ async function score(request: ScoreRequest): Promise<ScoreResult> {
   };
   const contacts = inputs.contacts(request.contactIds);
   lap('contacts');
-  // A full run, or one over a large share of the contacts, reads the events table once in its own order;
-  // a few contacts read their events through the index (alert-inputs.ts histories).
+  // A full run, or one over a large share of the contacts, takes the events from this worker's copy of the
+  // table in columns (read whole once, then only the rows added since); a few contacts read their events
+  // through the index (alert-inputs.ts histories).
   const scan = request.contactIds === null || contacts.length > INDEXED_READ_SHARE * (lastFullCount ?? Number.POSITIVE_INFINITY);
   const events = inputs.histories(contacts, scan, checkStopping);
   const histories = events.histories;

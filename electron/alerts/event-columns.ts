@@ -1,0 +1,103 @@
+// Events in columns — an index per contact, a time, a type code and a detail code per event, no object
+// per event — appended to as rows are read and grouped by contact on demand. The alert worker keeps one
+// for the whole events table between runs (alert-inputs.ts), so a run reads only the rows added since.
+
+export type EventColumns = ReturnType<typeof createEventColumns>;
+
+export function createEventColumns() {
+  let capacity = 1 << 16;
+  let owners = new Int32Array(capacity);
+  let times = new Float64Array(capacity);
+  let codes = new Uint8Array(capacity);
+  let detailCodes = new Int32Array(capacity);
+  let count = 0;
+  // Contacts and details are few and repeat (a detail is a calculator kind, a document kind or a zip code).
+  const contactIndex = new Map<string, number>();
+  const detailIndex = new Map<string, number>();
+  const details: string[] = [];
+  let first = Number.NaN;
+  let newest = Number.NaN;
+
+  const grow = () => {
+    capacity *= 2;
+    const grownOwners = new Int32Array(capacity);
+    grownOwners.set(owners);
+    owners = grownOwners;
+    const grownTimes = new Float64Array(capacity);
+    grownTimes.set(times);
+    times = grownTimes;
+    const grownCodes = new Uint8Array(capacity);
+    grownCodes.set(codes);
+    codes = grownCodes;
+    const grownDetails = new Int32Array(capacity);
+    grownDetails.set(detailCodes);
+    detailCodes = grownDetails;
+  };
+
+  return {
+    get count() {
+      return count;
+    },
+    /** First and newest time over every event held (epoch ms, NaN when none). */
+    span: () => ({ first, newest }),
+
+    add(contactId: string, code: number, at: number, detail: string | null): void {
+      if (count === capacity) grow();
+      let owner = contactIndex.get(contactId);
+      if (owner === undefined) contactIndex.set(contactId, (owner = contactIndex.size));
+      let detailCode = -1;
+      if (detail !== null) {
+        detailCode = detailIndex.get(detail) ?? -1;
+        if (detailCode < 0) {
+          detailCode = details.push(detail) - 1;
+          detailIndex.set(detail, detailCode);
+        }
+      }
+      owners[count] = owner;
+      times[count] = at;
+      codes[count] = code;
+      detailCodes[count] = detailCode;
+      count++;
+      if (!(at >= first)) first = at;
+      if (!(at <= newest)) newest = at;
+    },
+
+    /**
+     * Calls `visit(event)` for each event of each of `contactIds`, contact by contact in their order and in
+     * the order added within a contact (a counting sort: two passes over the columns, whatever their size).
+     * `visit` gets the position in `contactIds` and the event's time, type code and detail (null: none);
+     * `done(c)` follows the last event of contact c, also when it has none.
+     */
+    forEachOf(
+      contactIds: readonly string[],
+      visit: (c: number, at: number, code: number, detail: string | null) => void,
+      done: (c: number) => void,
+    ): void {
+      const wanted = new Int32Array(contactIndex.size).fill(-1);
+      contactIds.forEach((id, c) => {
+        const owner = contactIndex.get(id);
+        if (owner !== undefined) wanted[owner] = c;
+      });
+      const starts = new Int32Array(contactIds.length + 1);
+      for (let k = 0; k < count; k++) {
+        const c = wanted[owners[k]!]!;
+        if (c >= 0) starts[c + 1]!++;
+      }
+      for (let c = 0; c < contactIds.length; c++) starts[c + 1]! += starts[c]!;
+      const order = new Int32Array(starts[contactIds.length]!);
+      const cursor = starts.slice(0, contactIds.length);
+      for (let k = 0; k < count; k++) {
+        const c = wanted[owners[k]!]!;
+        if (c >= 0) order[cursor[c]!++] = k;
+      }
+      for (let c = 0; c < contactIds.length; c++) {
+        for (let j = starts[c]!; j < starts[c + 1]!; j++) {
+          const k = order[j]!;
+          const detail = detailCodes[k]!;
+          visit(c, times[k]!, codes[k]!, detail < 0 ? null : details[detail]!);
+        }
+        done(c);
+      }
+    },
+  };
+}
