@@ -233,7 +233,7 @@ export function startAlertEngine(options: AlertEngineOptions) {
   const writeAlerts = async (result: ScoreResult, kind: AlertRunKind): Promise<Omit<AlertRun, 'seconds' | 'kind' | 'scored' | 'workerSeconds'>> => {
     const at = now().getTime();
     const period = alertPeriod(result.asOf);
-    const counts = { raised: 0, updated: 0, suppressedOpen: 0, suppressedContacted: 0, alreadyRaised: 0, failed: 0 };
+    const counts = { raised: 0, updated: 0, suppressedOpen: result.openUnchangedAboveCut, suppressedContacted: 0, alreadyRaised: 0, failed: 0 };
     // Slices sized by time, not count: a mutate's cost varies with the rows it touches (and with what else
     // the machine runs), so each slice is grown or shrunk to stay near WRITE_SLICE_MS, never above writeChunk.
     let size = Math.min(writeChunk, 8);
@@ -296,14 +296,14 @@ export function startAlertEngine(options: AlertEngineOptions) {
     const above = probability >= result.cut;
     if (open) {
       if (above) counts.suppressedOpen++;
-      // Unexplained: the worker saw no change worth explaining; the next run picks up what changed since.
-      if (!materiallyChanged(open, probability) || !candidate.explained) return null;
+      // Changed since the worker read it (an agent's edit, another device's update): nothing to do.
+      if (!materiallyChanged(open, probability)) return null;
       counts.updated++;
       open.probability = probability; // a repeat within the chunk sees the new value
       open.priority = priorityOf(probability);
       return { table: 'alerts', op: 'update', id: open.id, changes: { probability, priority: priorityOf(probability), reasons: candidate.reasons, model_version: modelVersion } };
     }
-    if (!above || !candidate.explained) return null; // unexplained: the alert it was scored against closed meanwhile; next run
+    if (!above) return null;
     if (contacted.has(contactId)) {
       counts.suppressedContacted++;
       return null;

@@ -74,13 +74,18 @@ describe("the scan's copy of the events table", () => {
       const day = (n: number) => new Date(Date.UTC(2015, 0, 1 + n, 12)).toISOString();
       for (let i = 0; i < 30; i++) insert.run(`e${i}`, `c${(i % 3) + 1}`, i % 2 ? 'home_search' : 'calculator_used', day(i), i % 2 ? '{"zipcode":"98004"}' : '{"calculator":"refinance"}');
       const inputs = createAlertInputs(db);
-      const contacts = inputs.contacts(null);
-      const agree = () => {
+      const agree = (contacts = inputs.contacts(null)) => {
         const scanned = inputs.histories(contacts, true);
         expect(scanned.histories).toEqual(inputs.histories(contacts, false).histories);
         return scanned.histories.map((history) => history.times.length);
       };
       expect(agree()).toEqual([10, 10, 10]);
+      // A contact moved into the area it searched: its searches become own-area ones (the history is rebuilt).
+      db.prepare(`UPDATE contacts SET zipcode = '98004' WHERE id = 'c2'`).run();
+      expect(agree()).toEqual([10, 10, 10]);
+      expect(inputs.histories(inputs.contacts(['c2']), true).histories[0]!.codes).toEqual(inputs.histories(inputs.contacts(['c2']), false).histories[0]!.codes);
+      // Only some contacts asked for.
+      expect(agree(inputs.contacts(['c3', 'c1']))).toEqual([10, 10]);
       // Appended: read from where the copy ended.
       insert.run('e30', 'c1', 'login', day(40), '{}');
       insert.run('e31', 'c3', 'document_viewed', day(41), '{"document":"deed"}');

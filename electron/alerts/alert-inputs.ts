@@ -172,12 +172,27 @@ export function createAlertInputs(db: Database.Database) {
     return { histories, first, newest, all: null };
   };
 
+  /**
+   * The histories built from the copy, by contact, while the copy lasts: a contact whose events and zip code
+   * (which decides own-area searches) are unchanged gets its history again with its current record.
+   */
+  let built: { columns: EventColumns; byContact: Map<string, { history: ContactHistory; events: number }> } | null = null;
+
   const scanHistories = (contacts: readonly ContactInput[], onProgress?: () => void): EventHistories => {
     const columns = refreshEventColumns(onProgress);
+    if (built?.columns !== columns) built = { columns, byContact: new Map() };
+    const previous = built.byContact;
+    // A run over most contacts keeps only theirs (contacts deleted since drop out); a small one adds to them.
+    const current = contacts.length >= previous.size / 2 ? new Map<string, { history: ContactHistory; events: number }>() : previous;
+    built.byContact = current;
     const histories: ContactHistory[] = new Array<ContactHistory>(contacts.length);
     const events: IntentEvent[] = [];
     let first = Number.NaN;
     let newest = Number.NaN;
+    const widen = (at: number) => {
+      if (!(at >= first)) first = at;
+      if (!(at <= newest)) newest = at;
+    };
     // Within a contact the events come in table order: prepareContactHistory's stable time sort then orders
     // ties as the index would (by row).
     columns.forEachOf(
@@ -185,12 +200,25 @@ export function createAlertInputs(db: Database.Database) {
       (_, at, code, detail) => {
         const type = EVENT_TYPES[code]!;
         events.push(detail === null ? { type, at } : { type, at, detail });
-        if (!(at >= first)) first = at;
-        if (!(at <= newest)) newest = at;
+        widen(at);
       },
       (c) => {
-        histories[c] = prepareContactHistory(contacts[c]!.contact, events); // copies the events into its own arrays
+        const { contact } = contacts[c]!;
+        histories[c] = prepareContactHistory(contact, events); // copies the events into its own arrays
+        current.set(contact.id, { history: histories[c], events: events.length });
         events.length = 0;
+      },
+      (c, count) => {
+        const { contact } = contacts[c]!;
+        const kept = previous.get(contact.id);
+        if (!kept || kept.events !== count || kept.history.contact.zipcode !== contact.zipcode) return false;
+        histories[c] = { ...kept.history, contact };
+        current.set(contact.id, { history: histories[c], events: count });
+        if (count > 0) {
+          widen(kept.history.times[0]!);
+          widen(kept.history.times[count - 1]!);
+        }
+        return true;
       },
     );
     return { histories, first, newest, all: columns.span() };

@@ -16,17 +16,17 @@ export type AlertReason = {
   timeline?: { weeks: number[]; through: string };
 };
 
-/** A (contact, type) score the main thread may turn into an alert or an update: above the cut, or the contact has an open alert of the type. */
+/**
+ * A (contact, type) score the main thread may turn into an alert or an update, with its reasons: above the
+ * cut, or the contact has an open alert of the type whose stored score it moves. An open alert whose score
+ * has not moved is no candidate (it would change nothing, and explaining costs a model run per reason
+ * group): the run only counts it (ScoreResult.openUnchangedAboveCut).
+ */
 export type AlertCandidate = {
   contactId: string;
   type: IntentType;
   probability: number;
   reasons: AlertReason[];
-  /**
-   * Whether reasons were computed: not for an open alert whose stored score has not moved (explaining
-   * costs a model run per reason group, and thousands of open alerts would pay it every night for nothing).
-   */
-  explained: boolean;
   /** The contact's home (the alert's property) and assigned agent, as the worker read them. */
   propertyId: string | null;
   assignedAgentId: string | null;
@@ -58,6 +58,8 @@ export type ScoreResult = {
   candidates: AlertCandidate[];
   /** The worker keeps this run's candidates until the next run: how many, and the run's id to ask for them. */
   candidateCount: number;
+  /** Pairs above the cut held back by an open alert of theirs whose stored score has not moved. */
+  openUnchangedAboveCut: number;
   run: number;
   scores?: { contactIds: string[]; probabilities: Record<IntentType, number[]> };
   modelVersions: Record<IntentType, string>;

@@ -238,6 +238,7 @@ async function score(request: ScoreRequest): Promise<ScoreResult> {
   const now = byDate[0]!;
   const open = inputs.openAlerts(request.contactIds, request.now);
   const candidates: AlertCandidate[] = [];
+  let openUnchangedAboveCut = 0;
   // Candidates worth explaining, with their contact's feature row; explained below in groups whose model
   // runs are merged (explainBatched), in the order the candidates were found.
   const toExplain: { candidate: AlertCandidate; index: number; row: Float32Array }[] = [];
@@ -250,14 +251,14 @@ async function score(request: ScoreRequest): Promise<ScoreResult> {
       const stored = open.get(`${contactId}\t${type}`);
       if (probability < cut && !stored) continue;
       if (stored && !materiallyChanged(stored, probability)) {
-        candidates.push({ contactId, type, probability, reasons: [], explained: false, propertyId, assignedAgentId });
+        if (probability >= cut) openUnchangedAboveCut++;
         continue;
       }
       if (!row) {
         row = new Float32Array(FEATURE_COUNT);
         writeFeatures(histories[i]!, asOf, context, row, 0);
       }
-      const candidate: AlertCandidate = { contactId, type, probability, reasons: [], explained: true, propertyId, assignedAgentId };
+      const candidate: AlertCandidate = { contactId, type, probability, reasons: [], propertyId, assignedAgentId };
       candidates.push(candidate);
       toExplain.push({ candidate, index: i, row });
     }
@@ -286,6 +287,7 @@ async function score(request: ScoreRequest): Promise<ScoreResult> {
     cut,
     candidates,
     candidateCount: candidates.length,
+    openUnchangedAboveCut,
     run: request.id,
     ...(request.includeScores
       ? {

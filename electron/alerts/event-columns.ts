@@ -66,12 +66,14 @@ export function createEventColumns() {
      * Calls `visit(event)` for each event of each of `contactIds`, contact by contact in their order and in
      * the order added within a contact (a counting sort: two passes over the columns, whatever their size).
      * `visit` gets the position in `contactIds` and the event's time, type code and detail (null: none);
-     * `done(c)` follows the last event of contact c, also when it has none.
+     * `done(c)` follows the last event of contact c, also when it has none. When `skip(c, count)` says so,
+     * contact c's events (`count` of them) are passed over and `done` is not called for it.
      */
     forEachOf(
       contactIds: readonly string[],
       visit: (c: number, at: number, code: number, detail: string | null) => void,
       done: (c: number) => void,
+      skip: (c: number, count: number) => boolean = () => false,
     ): void {
       const wanted = new Int32Array(contactIndex.size).fill(-1);
       contactIds.forEach((id, c) => {
@@ -91,6 +93,7 @@ export function createEventColumns() {
         if (c >= 0) order[cursor[c]!++] = k;
       }
       for (let c = 0; c < contactIds.length; c++) {
+        if (skip(c, starts[c + 1]! - starts[c]!)) continue;
         for (let j = starts[c]!; j < starts[c + 1]!; j++) {
           const k = order[j]!;
           const detail = detailCodes[k]!;
