@@ -6,7 +6,7 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { migrateSqlite, type SqliteMigrationResult } from '../../db/migrate/sqlite.ts';
 import * as schema from '../../db/schema/sqlite.ts';
-import { MAIN_CONNECTION_AUTOCHECKPOINT_PAGES, startWalCheckpointer } from './wal-checkpointer.ts';
+import { MAIN_CONNECTION_AUTOCHECKPOINT_PAGES, startWalCheckpointer, WAL_SIZE_LIMIT_BYTES } from './wal-checkpointer.ts';
 
 export type LocalDatabase = BetterSQLite3Database<typeof schema>;
 
@@ -40,6 +40,7 @@ export function openLocalStore(file: string, userId: string | null = null): Loca
     // Checkpoints run on a worker thread; this connection's own only if the WAL grows far (see wal-checkpointer.ts).
     const checkpointer = file === ':memory:' ? null : startWalCheckpointer(file);
     if (checkpointer) sqlite.pragma(`wal_autocheckpoint = ${MAIN_CONNECTION_AUTOCHECKPOINT_PAGES}`);
+    sqlite.pragma(`journal_size_limit = ${WAL_SIZE_LIMIT_BYTES}`);
     return {
       file,
       userId,

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openLocalStore } from './local-store.ts';
-import { MAIN_CONNECTION_AUTOCHECKPOINT_PAGES } from './wal-checkpointer.ts';
+import { MAIN_CONNECTION_AUTOCHECKPOINT_PAGES, WAL_SIZE_LIMIT_BYTES } from './wal-checkpointer.ts';
 
 describe('WAL checkpoints off the main thread', () => {
   const dir = mkdtempSync(path.join(tmpdir(), 'roi-wal-'));
@@ -14,6 +14,7 @@ describe('WAL checkpoints off the main thread', () => {
     const store = openLocalStore(file);
     try {
       expect(store.sqlite.pragma('wal_autocheckpoint', { simple: true })).toBe(MAIN_CONNECTION_AUTOCHECKPOINT_PAGES);
+      expect(store.sqlite.pragma('journal_size_limit', { simple: true })).toBe(WAL_SIZE_LIMIT_BYTES);
       store.sqlite.exec('CREATE TABLE filler (id INTEGER PRIMARY KEY, body TEXT)');
       const before = statSync(file).size;
       const insert = store.sqlite.prepare('INSERT INTO filler (body) VALUES (?)');
