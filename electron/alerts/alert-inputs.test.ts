@@ -28,14 +28,19 @@ describe('parseEventTime', () => {
   });
 });
 
+/** An in-memory replica with `contactIds` (zip 98103) and a statement that inserts (or replaces) events. */
+function replicaWith(contactIds: string[]) {
+  const store = openLocalStore(':memory:');
+  const contact = store.sqlite.prepare(`INSERT INTO contacts (id, brokerage_id, zipcode, created_at, updated_at) VALUES (?, 'b1', '98103', '2015-01-01T00:00:00.000Z', '2015-01-01T00:00:00.000Z')`);
+  for (const id of contactIds) contact.run(id);
+  const insertEvent = store.sqlite.prepare(`INSERT OR REPLACE INTO events (id, brokerage_id, contact_id, type, occurred_at, props, created_at) VALUES (?, 'b1', ?, ?, ?, ?, '2015-01-01T00:00:00.000Z')`);
+  return { store, db: store.sqlite, insertEvent };
+}
+
 describe('createAlertInputs histories', () => {
   it('reads hostile details and odd times the same through the table scan as through the index', () => {
-    const store = openLocalStore(':memory:');
+    const { store, db, insertEvent: event } = replicaWith(['c1', 'c"2', 'c,3]', 'c4 ✓']);
     try {
-      const db = store.sqlite;
-      const contact = db.prepare(`INSERT INTO contacts (id, brokerage_id, zipcode, created_at, updated_at) VALUES (?, 'b1', '98103', '2015-01-01T00:00:00.000Z', '2015-01-01T00:00:00.000Z')`);
-      for (const id of ['c1', 'c"2', 'c,3]', 'c4 ✓']) contact.run(id);
-      const event = db.prepare(`INSERT INTO events (id, brokerage_id, contact_id, type, occurred_at, props, created_at) VALUES (?, 'b1', ?, ?, ?, ?, '2015-01-01T00:00:00.000Z')`);
       const rows: [string, string, string, string][] = [
         ['c1', 'home_search', '2015-01-10T10:00:00.000Z', '{"zipcode":"98103"}'],
         ['c1', 'home_search', '2015-01-10T10:00:00.000Z', '{"zipcode":"9,8\\"1]0[4"}'], // same time: ties keep table order
@@ -65,12 +70,8 @@ describe('createAlertInputs histories', () => {
 
 describe("the scan's copy of the events table", () => {
   it('stays equal to the table through appends, in-place changes, replaced rows and deletes', () => {
-    const store = openLocalStore(':memory:');
+    const { store, db, insertEvent: insert } = replicaWith(['c1', 'c2', 'c3']);
     try {
-      const db = store.sqlite;
-      const contact = db.prepare(`INSERT INTO contacts (id, brokerage_id, zipcode, created_at, updated_at) VALUES (?, 'b1', '98103', '2015-01-01T00:00:00.000Z', '2015-01-01T00:00:00.000Z')`);
-      for (const id of ['c1', 'c2', 'c3']) contact.run(id);
-      const insert = db.prepare(`INSERT OR REPLACE INTO events (id, brokerage_id, contact_id, type, occurred_at, props, created_at) VALUES (?, 'b1', ?, ?, ?, ?, '2015-01-01T00:00:00.000Z')`);
       const day = (n: number) => new Date(Date.UTC(2015, 0, 1 + n, 12)).toISOString();
       for (let i = 0; i < 30; i++) insert.run(`e${i}`, `c${(i % 3) + 1}`, i % 2 ? 'home_search' : 'calculator_used', day(i), i % 2 ? '{"zipcode":"98004"}' : '{"calculator":"refinance"}');
       const inputs = createAlertInputs(db);

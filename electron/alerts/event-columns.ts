@@ -4,6 +4,13 @@
 
 export type EventColumns = ReturnType<typeof createEventColumns>;
 
+/** A copy of `array` with room for `size` elements. */
+function grown<T extends Int32Array | Float64Array | Uint8Array>(array: T, size: number): T {
+  const copy = new (array.constructor as new (length: number) => T)(size);
+  copy.set(array);
+  return copy;
+}
+
 export function createEventColumns() {
   let capacity = 1 << 16;
   let owners = new Int32Array(capacity);
@@ -20,18 +27,10 @@ export function createEventColumns() {
 
   const grow = () => {
     capacity *= 2;
-    const grownOwners = new Int32Array(capacity);
-    grownOwners.set(owners);
-    owners = grownOwners;
-    const grownTimes = new Float64Array(capacity);
-    grownTimes.set(times);
-    times = grownTimes;
-    const grownCodes = new Uint8Array(capacity);
-    grownCodes.set(codes);
-    codes = grownCodes;
-    const grownDetails = new Int32Array(capacity);
-    grownDetails.set(detailCodes);
-    detailCodes = grownDetails;
+    owners = grown(owners, capacity);
+    times = grown(times, capacity);
+    codes = grown(codes, capacity);
+    detailCodes = grown(detailCodes, capacity);
   };
 
   return {
