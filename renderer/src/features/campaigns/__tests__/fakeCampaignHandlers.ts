@@ -2,6 +2,7 @@
 // no campaigns and no mail account by default; tests override what they need.
 import { vi, type Mock } from 'vitest';
 import type { OperationInput, OperationName, OperationOutput } from '../../../shared/api/ipcContract.ts';
+import type { Campaign } from '../types.ts';
 
 type Handler<N extends OperationName> = (input?: OperationInput<N>) => Promise<OperationOutput<N>>;
 type CampaignOperation =
@@ -43,3 +44,19 @@ export function fakeCampaignHandlers(overrides: Partial<{ [N in OperationName]: 
     deleteSmtpSettings: vi.fn<Handler<'deleteSmtpSettings'>>(overrides.deleteSmtpSettings ?? (async () => noAccount)),
   };
 }
+
+/** A draft campaign with an empty audience, as the campaign tests start from. */
+export const sampleCampaign = (overrides: Partial<Campaign> = {}): Campaign => ({
+  id: 'cmp-1',
+  name: 'Spring',
+  subject: 'Your home this spring',
+  status: 'draft',
+  schedule: { kind: 'none' },
+  updatedAt: '2026-05-01T08:00:00.000Z',
+  ownerId: 'u-1',
+  lastRun: null,
+  body: 'Hi',
+  segment: { match: 'all', rules: [] },
+  pendingChanges: 0,
+  ...overrides,
+});

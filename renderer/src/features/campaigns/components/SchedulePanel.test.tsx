@@ -5,22 +5,11 @@ import userEvent from '@testing-library/user-event';
 import { describe, expect, it } from 'vitest';
 import { createFakeApiClient } from '../../../testing/createFakeApiClient.ts';
 import { renderWithProviders } from '../../../testing/renderWithProviders.tsx';
+import { sampleCampaign } from '../__tests__/fakeCampaignHandlers.ts';
 import type { Campaign } from '../types.ts';
 import { SchedulePanel } from './SchedulePanel.tsx';
 
-const draft: Campaign = {
-  id: 'cmp-1',
-  name: 'Spring',
-  subject: 'Your home this spring',
-  status: 'draft',
-  schedule: { kind: 'none' },
-  updatedAt: '2026-05-01T08:00:00.000Z',
-  ownerId: 'u-1',
-  lastRun: null,
-  body: 'Hi',
-  segment: { match: 'all', rules: [] },
-  pendingChanges: 0,
-};
+const draft = sampleCampaign();
 
 function renderPanel(campaign: Campaign = draft) {
   const user = userEvent.setup();

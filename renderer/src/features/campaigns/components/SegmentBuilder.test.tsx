@@ -6,22 +6,17 @@ import { useState } from 'react';
 import { describe, expect, it } from 'vitest';
 import { createFakeApiClient } from '../../../testing/createFakeApiClient.ts';
 import { renderWithProviders } from '../../../testing/renderWithProviders.tsx';
-import type { Campaign, SegmentInput } from '../types.ts';
+import { sampleCampaign } from '../__tests__/fakeCampaignHandlers.ts';
+import type { SegmentInput } from '../types.ts';
 import { SegmentBuilder } from './SegmentBuilder.tsx';
 
-const saved: Campaign = {
+const saved = sampleCampaign({
   id: 'cmp-hot',
   name: 'Hot sellers 98103',
   subject: 'Hi',
   status: 'sent',
-  schedule: { kind: 'none' },
-  updatedAt: '2026-05-01T08:00:00.000Z',
-  ownerId: 'u-1',
-  lastRun: null,
-  body: 'Hi',
   segment: { match: 'all', rules: [{ kind: 'alert', types: ['sell'], minPriority: 'HIGH', statuses: [], negate: false }, { kind: 'propertyZipcode', zipcodes: ['98103'] }] },
-  pendingChanges: 0,
-};
+});
 
 function Harness({ onSegment }: { onSegment: (segment: SegmentInput) => void }) {
   const [segment, setSegment] = useState<SegmentInput>({ match: 'all', rules: [] });
