@@ -296,7 +296,7 @@ export function startAlertEngine(options: AlertEngineOptions) {
     const above = probability >= result.cut;
     if (open) {
       if (above) counts.suppressedOpen++;
-      // Changed since the worker read it (an agent's edit, another device's update): nothing to do.
+      // The open alert as it is now already carries this score (the worker read an older one): nothing to do.
       if (!materiallyChanged(open, probability)) return null;
       counts.updated++;
       open.probability = probability; // a repeat within the chunk sees the new value
@@ -482,9 +482,8 @@ export function startAlertEngine(options: AlertEngineOptions) {
     },
     /**
      * A batch of server rows was stored in the replica (the sync engine's onServerChangesApplied): the
-     * contacts of its events, contacts and properties rows wait for the next incremental run. Inserts
-     * carrying every column (`inserts` runs) name the contact in their values; other changes in their row, or in the stored
-     * row. A server delete of an event or home row leaves no trace of its contact: the next run covers everyone.
+     * contacts of its events, contacts and properties rows wait for the next incremental run. Runs of
+     * whole-row inserts name the contact in their values; other changes in their row, or in the stored row. A server delete of an event or home row leaves no trace of its contact: the next run covers everyone.
      */
     serverChangesApplied(table: ShapeTable, changes: readonly ShapeChange[]) {
       // Before the first run starts nothing is tracked: it scores everyone anyway.
@@ -496,8 +495,9 @@ export function startAlertEngine(options: AlertEngineOptions) {
       };
       if (table === 'contacts') {
         for (const change of changes) {
-          if ('id' in change) markContact(change.id);
-          else if ('values' in change) markColumn(change.values, CONTACT_ID_COLUMN);
+          if (!('op' in change)) continue;
+          if (change.op === 'inserts') markColumn(change.values, CONTACT_ID_COLUMN);
+          else markContact(change.id);
         }
         return;
       }

@@ -210,13 +210,13 @@ export function createAlertInputs(db: Database.Database) {
       },
       (c, count) => {
         const { contact } = contacts[c]!;
-        const kept = previous.get(contact.id);
-        if (!kept || kept.events !== count || kept.history.contact.zipcode !== contact.zipcode) return false;
-        histories[c] = { ...kept.history, contact };
+        const earlier = previous.get(contact.id);
+        if (!earlier || earlier.events !== count || earlier.history.contact.zipcode !== contact.zipcode) return false;
+        histories[c] = { ...earlier.history, contact };
         current.set(contact.id, { history: histories[c], events: count });
         if (count > 0) {
-          widen(kept.history.times[0]!);
-          widen(kept.history.times[count - 1]!);
+          widen(earlier.history.times[0]!);
+          widen(earlier.history.times[count - 1]!);
         }
         return true;
       },

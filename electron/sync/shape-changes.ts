@@ -92,18 +92,26 @@ export function createChangeDecoder(columns: readonly WireColumn[]) {
       }
       if (operation !== 'insert' && operation !== 'update') throw new Error(`Unknown shape operation ${JSON.stringify(operation)}`);
       const names = Object.keys(value);
-      if (operation === 'insert' && names.length === width && names.every((name) => byName.has(name))) {
+      if (operation === 'insert' && names.length === width) {
         const last = into[into.length - 1];
         const run = last && 'op' in last && last.op === 'inserts' ? last.values : null;
         const values = run ?? [];
         const base = values.length;
         values.length = base + width;
+        let complete = true;
         for (const name of names) {
-          const column = byName.get(name)!;
+          const column = byName.get(name);
+          if (!column) {
+            complete = false; // a column this table lacks: not a whole row of ours after all
+            break;
+          }
           values[base + column.index] = wireToStored(column.type, value[name]);
         }
-        if (!run) into.push({ op: 'inserts', values });
-        return;
+        if (complete) {
+          if (!run) into.push({ op: 'inserts', values });
+          return;
+        }
+        values.length = base;
       }
       const row: Record<string, StoredValue> = {};
       for (const name of names) {
