@@ -109,6 +109,8 @@ const CONTACT_COLUMN: Record<ContactRowTable, number> = Object.fromEntries(
 ) as Record<ContactRowTable, number>;
 /** A main-thread slice of alert writes aims at this many milliseconds (then yields): the UI and sync run between slices. */
 const WRITE_SLICE_MS = 8;
+/** After this much writing the writes wait for a WAL checkpoint, so the WAL rewinds (store/wal-checkpointer.ts). */
+const CHECKPOINT_AFTER_WRITING_MS = 400;
 /** Candidates per message from the worker (~1 ms to deserialise). */
 const CANDIDATES_PER_PULL = 100;
 
@@ -237,6 +239,7 @@ export function startAlertEngine(options: AlertEngineOptions) {
     // Slices sized by time, not count: a mutate's cost varies with the rows it touches (and with what else
     // the machine runs), so each slice is grown or shrunk to stay near WRITE_SLICE_MS, never above writeChunk.
     let size = Math.min(writeChunk, 8);
+    let writingMs = 0;
     // The worker keeps the candidates; they are pulled a part at a time, each deserialised in its own turn.
     const total = result.candidates.length > 0 ? result.candidates.length : result.candidateCount;
     const source = worker;
@@ -272,7 +275,11 @@ export function startAlertEngine(options: AlertEngineOptions) {
       const took = performance.now() - sliceStarted;
       if (took > WRITE_SLICE_MS && size > 1) size = Math.max(1, Math.floor(size / 2));
       else if (took < WRITE_SLICE_MS / 2) size = Math.min(writeChunk, size * 2);
-      await nextTurn(); // let IPC and sync run between slices
+      writingMs += took;
+      if (writingMs >= CHECKPOINT_AFTER_WRITING_MS) {
+        writingMs = 0;
+        await options.store.checkpointNow(); // IPC and sync run meanwhile too
+      } else await nextTurn(); // let IPC and sync run between slices
     }
     if (counts.raised + counts.updated + counts.failed > 0) log(`Alerts (${kind}): ${counts.raised} raised, ${counts.updated} updated${counts.failed ? `, ${counts.failed} refused` : ''}.`);
     return { asOf: new Date(result.asOf).toISOString(), period: period.start, threshold: result.cut, ...counts };

@@ -17,6 +17,11 @@ export type LocalStore = {
   sqlite: Database.Database;
   db: LocalDatabase;
   migration: SqliteMigrationResult;
+  /**
+   * Lets the WAL checkpoint worker copy everything written so far, so that the next write rewinds the WAL:
+   * long bursts of writes call it every so often (see wal-checkpointer.ts). Immediate for in-memory stores.
+   */
+  checkpointNow(): Promise<void>;
   close(): void;
 };
 
@@ -47,6 +52,7 @@ export function openLocalStore(file: string, userId: string | null = null): Loca
       sqlite,
       db,
       migration,
+      checkpointNow: () => checkpointer?.checkpointNow() ?? Promise.resolve(),
       close: () => {
         checkpointer?.stop();
         sqlite.close();

@@ -1,9 +1,10 @@
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openLocalStore } from './local-store.ts';
-import { MAIN_CONNECTION_AUTOCHECKPOINT_PAGES, WAL_SIZE_LIMIT_BYTES } from './wal-checkpointer.ts';
+import { MAIN_CONNECTION_AUTOCHECKPOINT_PAGES, startWalCheckpointer, WAL_SIZE_LIMIT_BYTES } from './wal-checkpointer.ts';
 
 describe('WAL checkpoints off the main thread', () => {
   const dir = mkdtempSync(path.join(tmpdir(), 'roi-wal-'));
@@ -26,6 +27,35 @@ describe('WAL checkpoints off the main thread', () => {
       expect((store.sqlite.prepare('SELECT count(*) AS n FROM filler').get() as { n: number }).n).toBe(1_000);
     } finally {
       store.close();
+    }
+  });
+});
+
+describe('checkpointNow', () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'roi-wal-now-'));
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('copies what was written at once, so the next write starts the WAL over; resolves after stop too', async () => {
+    const file = path.join(dir, 'replica.sqlite');
+    const db = new Database(file);
+    db.pragma('journal_mode = WAL');
+    db.pragma('wal_autocheckpoint = 0'); // only the worker checkpoints here
+    db.exec('CREATE TABLE filler (id INTEGER PRIMARY KEY, body TEXT)');
+    const checkpointer = startWalCheckpointer(file, 60_000); // no timer checkpoint during the test
+    try {
+      const insert = db.prepare('INSERT INTO filler (body) VALUES (?)');
+      const burst = () => db.transaction(() => { for (let i = 0; i < 500; i++) insert.run('x'.repeat(2_000)); })();
+      burst();
+      const walAfterBurst = statSync(`${file}-wal`).size;
+      expect(walAfterBurst).toBeGreaterThan(1_000_000);
+      await checkpointer.checkpointNow();
+      expect(statSync(file).size).toBeGreaterThan(1_000_000); // the pages are in the database file
+      burst(); // starts the WAL over instead of appending: the file does not grow
+      expect(statSync(`${file}-wal`).size).toBeLessThanOrEqual(walAfterBurst);
+    } finally {
+      checkpointer.stop();
+      await checkpointer.checkpointNow(); // stopped: resolves at once
+      db.close();
     }
   });
 });
