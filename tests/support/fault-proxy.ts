@@ -22,6 +22,8 @@ export function createRandom(seed: number): () => number {
   };
 }
 
+export type ProxiedRequest = { method: string; path: string; connectedAt: number };
+
 export type Random = ReturnType<typeof createRandom>;
 export const pick = <T>(random: Random, items: readonly T[]): T => items[Math.floor(random() * items.length)]!;
 export const randomInt = (random: Random, min: number, max: number): number => min + Math.floor(random() * (max - min + 1));
@@ -54,8 +56,12 @@ export type FaultProxy = {
   setMode(mode: ProxyMode): void;
   /** How often each fault (and refused/held while down) happened. */
   stats(): Record<FaultKind | 'refused' | 'held' | 'requests', number>;
-  /** Every request that reached the proxy, in arrival order (method and path with query). */
-  requests(): readonly { method: string; path: string }[];
+  /**
+   * Every request that reached the proxy, in arrival order (method and path with query), with when its
+   * connection was opened (Date.now()): a request a killed client sent just before dying may be handled after
+   * the next client started, but it came on a connection older than that client.
+   */
+  requests(): readonly ProxiedRequest[];
   close(): Promise<void>;
 };
 
@@ -71,7 +77,8 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
   const refuseWhenDown = options.refuseWhenDown ?? 0.2;
   const agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
   const stats = { pass: 0, drop: 0, delay: 0, duplicate: 0, cut: 0, refused: 0, held: 0, requests: 0 };
-  const log: { method: string; path: string }[] = [];
+  const log: ProxiedRequest[] = [];
+  const connectedAt = new WeakMap<object, number>();
   let mode: ProxyMode = options.initialMode ?? 'faulty';
   let closed = false;
   const sockets = new Set<Socket>();
@@ -136,7 +143,7 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
 
   const handle = async (req: http.IncomingMessage, res: http.ServerResponse, body: Buffer) => {
     stats.requests += 1;
-    log.push({ method: req.method ?? 'GET', path: req.url ?? '/' });
+    log.push({ method: req.method ?? 'GET', path: req.url ?? '/', connectedAt: connectedAt.get(req.socket) ?? 0 });
     const controller = new AbortController();
     // The client went away (aborted a long poll, or we cut it): stop waiting for the server too.
     res.on('close', () => {
@@ -211,6 +218,7 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
     req.on('error', () => req.socket.destroy());
   });
   server.on('connection', (socket) => {
+    connectedAt.set(socket, Date.now());
     sockets.add(socket);
     socket.on('close', () => sockets.delete(socket));
   });
