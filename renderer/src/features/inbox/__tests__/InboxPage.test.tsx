@@ -1,6 +1,6 @@
 // @vitest-environment jsdom
 import '../../../testing/setupDom.ts';
-import { screen, waitFor } from '@testing-library/react';
+import { act, screen, waitFor } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { createFakeApiClient, sampleSession } from '../../../testing/createFakeApiClient.ts';
@@ -63,6 +63,24 @@ describe('InboxPage', () => {
     expect(await screen.findByText('2 alerts dismissed.')).toBeTruthy();
     await user.click(screen.getByRole('button', { name: 'Undo' }));
     await waitFor(() => expect(client.handlers.undoAlertChanges).toHaveBeenCalledWith({ undoId: 'undo-1' }));
+  });
+
+  it('keeps the keyboard focus on the same alert when a rescore reorders the rows', async () => {
+    const user = userEvent.setup();
+    let rows = [item(0), item(1), item(2)];
+    const client = createFakeApiClient({ listInboxViews: async () => views, listInbox: async () => ({ rows, nextCursor: null, total: 3 }) });
+    renderWithProviders(<InboxPage />, client);
+    await screen.findAllByTestId('alert-row');
+    await user.keyboard('j');
+    await waitFor(() => expect(document.activeElement?.getAttribute('href')).toBe('#/inbox/alert-1'));
+
+    // The focused alert drops to LOW and moves to the end; alert-2 slides under the focused position.
+    rows = [item(0), item(2), item(1, { priority: 'LOW', probability: 0.1 })];
+    act(() => client.emit('dataChanged', { tables: ['alerts'] }));
+    await waitFor(() => expect(screen.getAllByTestId('alert-row')[2]!.getAttribute('href')).toBe('#/inbox/alert-1'));
+    await waitFor(() => expect(document.activeElement?.getAttribute('href')).toBe('#/inbox/alert-1'));
+    await user.keyboard('e');
+    await waitFor(() => expect(client.handlers.changeAlerts).toHaveBeenCalledWith({ ids: ['alert-1'], action: 'contacted' }));
   });
 
   it('narrows by search and switches views', async () => {

@@ -35,16 +35,23 @@ export function AlertList({ rows, total, openId, focusedIndex, selected, onToggl
   const last = items[items.length - 1]?.index ?? 0;
   useEffect(() => ensureRows(last), [ensureRows, last]);
 
-  useImperativeHandle(handleRef, () => ({
-    focusRow(index) {
-      virtualizer.scrollToIndex(index, { align: 'auto' });
-      // After the virtualiser has rendered the row.
-      requestAnimationFrame(() => {
-        const row = rows[index];
-        if (row) document.getElementById(alertRowDomId(row.id))?.focus();
-      });
-    },
-  }));
+  const focusRow = (index: number) => {
+    virtualizer.scrollToIndex(index, { align: 'auto' });
+    // After the virtualiser has rendered the row.
+    requestAnimationFrame(() => {
+      const row = rows[index];
+      if (row) document.getElementById(alertRowDomId(row.id))?.focus();
+    });
+  };
+  useImperativeHandle(handleRef, () => ({ focusRow }));
+
+  // Row elements are reused by position: when the rows reorder under a focused row, the keyboard focus
+  // moves along with the alert it was on.
+  useEffect(() => {
+    const active = document.activeElement;
+    const row = rows[focusedIndex];
+    if (row && active instanceof HTMLElement && active.id.startsWith(alertRowDomId('')) && active.id !== alertRowDomId(row.id)) focusRow(focusedIndex);
+  }, [rows, focusedIndex]);
 
   return (
     <Paper withBorder>

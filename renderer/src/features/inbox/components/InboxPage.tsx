@@ -108,7 +108,12 @@ export function InboxPage() {
   const [shownRows, setShownRows] = useState(list.rows);
   if (shownRows !== list.rows) {
     setShownRows(list.rows);
-    if (focusedIndex >= list.rows.length && list.rows.length > 0) setFocusedIndex(list.rows.length - 1);
+    // Focus stays on the same alert when the rows reorder (a rescore moves it to another priority), so
+    // e/d never act on an alert that merely slid under the focused position.
+    const focusedId = shownRows[focusedIndex]?.id;
+    const moved = focusedId === undefined ? -1 : list.rows.findIndex((row) => row.id === focusedId);
+    if (moved >= 0) setFocusedIndex(moved);
+    else if (focusedIndex >= list.rows.length && list.rows.length > 0) setFocusedIndex(list.rows.length - 1);
   }
 
   const focused = list.rows[Math.min(focusedIndex, Math.max(0, list.rows.length - 1))];
