@@ -452,7 +452,6 @@ export function generateScaleData(file: string, options: Pick<ScaleDataOptions, 
       }
     });
 
-    sqlite.pragma('wal_checkpoint(TRUNCATE)');
     return {
       version: SCALE_DATA_VERSION,
       scale,
@@ -463,6 +462,6 @@ export function generateScaleData(file: string, options: Pick<ScaleDataOptions, 
       generationMs: Math.round(performance.now() - started),
     };
   } finally {
-    store.close();
+    store.close(); // leaves the whole dataset in the file itself: it is renamed and copied next
   }
 }

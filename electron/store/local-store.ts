@@ -31,6 +31,29 @@ export function userDataDir(dataDir: string, userId: string): string {
   return path.join(dataDir, 'users', userId);
 }
 
+/** How long close() keeps retrying the final checkpoint while the worker still holds the checkpoint lock. */
+const FINAL_CHECKPOINT_WAIT_MS = 30_000;
+
+/**
+ * Copies the whole WAL into the database file and empties it. The checkpoint worker's connection may
+ * outlive the main one, and then the main close is not the last close that would do this: without it the
+ * file is not whole on its own once close() returns (and something may copy or move it next). A checkpoint
+ * the worker is running holds the lock, and TRUNCATE then answers busy at once: tried again until done.
+ */
+function foldWalIntoDatabase(sqlite: Database.Database): void {
+  const deadline = Date.now() + FINAL_CHECKPOINT_WAIT_MS;
+  const pause = new Int32Array(new SharedArrayBuffer(4));
+  for (;;) {
+    try {
+      const [result] = sqlite.pragma('wal_checkpoint(TRUNCATE)') as { busy: number }[];
+      if (result?.busy === 0 || Date.now() > deadline) return;
+    } catch {
+      return; // the WAL stays beside the file and is replayed on the next open
+    }
+    Atomics.wait(pause, 0, 0, 20);
+  }
+}
+
 export function openLocalStore(file: string, userId: string | null = null): LocalStore {
   if (file !== ':memory:') mkdirSync(path.dirname(file), { recursive: true });
   const sqlite = new Database(file);
@@ -55,6 +78,7 @@ export function openLocalStore(file: string, userId: string | null = null): Loca
       checkpointNow: () => checkpointer?.checkpointNow() ?? Promise.resolve(),
       close: () => {
         checkpointer?.stop();
+        if (checkpointer) foldWalIntoDatabase(sqlite);
         sqlite.close();
       },
     };

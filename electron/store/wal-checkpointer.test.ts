@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
@@ -27,6 +27,31 @@ describe('WAL checkpoints off the main thread', () => {
       expect((store.sqlite.prepare('SELECT count(*) AS n FROM filler').get() as { n: number }).n).toBe(1_000);
     } finally {
       store.close();
+    }
+  });
+});
+
+describe('closing a replica', () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'roi-wal-close-'));
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('leaves every committed row in the database file itself, even while the worker still has it open', async () => {
+    const file = path.join(dir, 'replica.sqlite');
+    const store = openLocalStore(file);
+    store.sqlite.exec('CREATE TABLE filler (id INTEGER PRIMARY KEY, body TEXT)');
+    await store.checkpointNow(); // the worker has its connection open from here on
+    const insert = store.sqlite.prepare('INSERT INTO filler (body) VALUES (?)');
+    store.sqlite.transaction(() => { for (let i = 0; i < 2_000; i++) insert.run('x'.repeat(2_000)); })();
+    store.close();
+    // The file alone, as a copy or a rename without its -wal would have it (the worker closes later).
+    const copy = path.join(dir, 'copy.sqlite');
+    copyFileSync(file, copy);
+    const reopened = new Database(copy, { readonly: true });
+    try {
+      expect(reopened.pragma('integrity_check', { simple: true })).toBe('ok');
+      expect((reopened.prepare('SELECT count(*) AS n FROM filler').get() as { n: number }).n).toBe(2_000);
+    } finally {
+      reopened.close();
     }
   });
 });
