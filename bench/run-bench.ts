@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { openLocalStore, type LocalStore } from '../electron/store/local-store.ts';
 import { loadBenchmarks, selectBenchmarks } from './registry.ts';
-import { DEFAULT_CACHE_DIR, DEFAULT_SEED, ensureScaleData, removeDatabaseFiles, type ScaleDataset } from './scale-data.ts';
+import { DEFAULT_CACHE_DIR, DEFAULT_SEED, ensureScaleData, removeDatabaseFiles, type DatasetShape, type ScaleDataset } from './scale-data.ts';
 import { meetsTarget, type BenchContext, type BenchMeasurement, type Benchmark, type BenchReport, type BenchResult } from './types.ts';
 
 export const DEFAULT_OUT = fileURLToPath(new URL('./results/latest.json', import.meta.url));
@@ -110,26 +110,29 @@ function machineInfo(): Record<string, string | number> {
 function createContext(options: BenchOptions) {
   const workDir = mkdtempSync(path.join(os.tmpdir(), 'roi-bench-'));
   const opened: LocalStore[] = [];
-  let dataset: ScaleDataset | null = null;
+  const datasets = new Map<string, ScaleDataset>();
   let shared: LocalStore | null = null;
   let copies = 0;
 
-  const getDataset = (): ScaleDataset => {
+  const getDataset = (shape: DatasetShape = {}): ScaleDataset => {
+    const key = JSON.stringify(shape);
+    let dataset = datasets.get(key);
     if (!dataset) {
       const t0 = performance.now();
-      options.log(`Preparing scale data (scale ${options.scale}, seed ${options.seed}) …`);
-      dataset = ensureScaleData({ scale: options.scale, seed: options.seed, cacheDir: options.cacheDir, log: options.log });
+      options.log(`Preparing scale data (scale ${options.scale}, seed ${options.seed}${key === '{}' ? '' : `, ${key}`}) …`);
+      dataset = ensureScaleData({ scale: options.scale, seed: options.seed, cacheDir: options.cacheDir, log: options.log, shape });
       const c = dataset.summary.counts;
       options.log(
         `  ${dataset.cached ? 'cached' : 'generated'}: ${c.contacts} contacts, ${c.properties} properties, ${c.events} events, ${c.alerts} alerts (${Math.round(performance.now() - t0)} ms)`,
       );
+      datasets.set(key, dataset);
     }
     return dataset;
   };
-  const openCopy = (): LocalStore => {
+  const openCopy = (shape?: DatasetShape): LocalStore => {
     const file = path.join(workDir, `replica-${++copies}.sqlite`);
     // A reflink where the filesystem supports it, a plain copy otherwise.
-    copyFileSync(getDataset().file, file, constants.COPYFILE_FICLONE);
+    copyFileSync(getDataset(shape).file, file, constants.COPYFILE_FICLONE);
     const store = openLocalStore(file);
     opened.push(store);
     return store;
@@ -140,13 +143,13 @@ function createContext(options: BenchOptions) {
     seed: options.seed,
     dataset: getDataset,
     replica: () => (shared ??= openCopy()),
-    freshReplica: openCopy,
+    freshReplica: (shape) => openCopy(shape),
     workDir,
     log: options.log,
   };
   return {
     ctx,
-    datasetIfLoaded: () => dataset,
+    datasetIfLoaded: () => datasets.get('{}') ?? null,
     dispose() {
       for (const store of opened) {
         try {

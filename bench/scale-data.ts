@@ -41,9 +41,13 @@ export const BASE_COUNTS = {
   alerts: 20_000,
 } as const;
 
+/** Row counts at scale 1 that differ from BASE_COUNTS (a benchmark stated for another shape of data). */
+export type DatasetShape = Partial<Record<'contacts' | 'properties' | 'events' | 'alerts', number>>;
+
 export type ScaleDataOptions = {
   /** Multiplies every row count (1 = product-target sizes; tests use 0.01). */
   scale?: number;
+  shape?: DatasetShape;
   seed?: number;
   cacheDir?: string;
   log?: (line: string) => void;
@@ -95,11 +99,17 @@ function migrationsFingerprint(): string {
   return hash.digest('hex').slice(0, 10);
 }
 
-export function scaleDataFile(options: Pick<ScaleDataOptions, 'scale' | 'seed' | 'cacheDir'> = {}): string {
+const shapeKey = (shape: DatasetShape = {}) =>
+  (['contacts', 'properties', 'events', 'alerts'] as const)
+    .filter((name) => shape[name] !== undefined && shape[name] !== BASE_COUNTS[name])
+    .map((name) => `-${name[0]}${shape[name]}`)
+    .join('');
+
+export function scaleDataFile(options: Pick<ScaleDataOptions, 'scale' | 'seed' | 'cacheDir' | 'shape'> = {}): string {
   const scale = options.scale ?? 1;
   const seed = options.seed ?? DEFAULT_SEED;
   const dir = options.cacheDir ?? DEFAULT_CACHE_DIR;
-  return path.join(dir, `scale-v${SCALE_DATA_VERSION}-${migrationsFingerprint()}-x${scale}-s${seed}.sqlite`);
+  return path.join(dir, `scale-v${SCALE_DATA_VERSION}-${migrationsFingerprint()}-x${scale}-s${seed}${shapeKey(options.shape)}.sqlite`);
 }
 
 /**
@@ -247,7 +257,7 @@ function shuffled<T>(items: readonly T[], rng: Rng): T[] {
 const scaled = (base: number, scale: number, min: number) => Math.max(min, Math.round(base * scale));
 
 /** Writes the dataset into `file` (which must not exist yet) and returns what it wrote. */
-export function generateScaleData(file: string, options: Pick<ScaleDataOptions, 'scale' | 'seed' | 'log'> = {}): ScaleDataSummary {
+export function generateScaleData(file: string, options: Pick<ScaleDataOptions, 'scale' | 'seed' | 'log' | 'shape'> = {}): ScaleDataSummary {
   const scale = options.scale ?? 1;
   const seed = options.seed ?? DEFAULT_SEED;
   const log = options.log ?? (() => {});
@@ -257,10 +267,10 @@ export function generateScaleData(file: string, options: Pick<ScaleDataOptions, 
   const rng = createRng(seed);
 
   const counts = {
-    contacts: scaled(BASE_COUNTS.contacts, scale, 20),
-    properties: scaled(BASE_COUNTS.properties, scale, 20),
-    events: scaled(BASE_COUNTS.events, scale, 100),
-    alerts: scaled(BASE_COUNTS.alerts, scale, 20),
+    contacts: scaled(options.shape?.contacts ?? BASE_COUNTS.contacts, scale, 20),
+    properties: scaled(options.shape?.properties ?? BASE_COUNTS.properties, scale, 20),
+    events: scaled(options.shape?.events ?? BASE_COUNTS.events, scale, 100),
+    alerts: scaled(options.shape?.alerts ?? BASE_COUNTS.alerts, scale, 20),
   };
   // Alerts are unique per (contact, intent type).
   counts.alerts = Math.min(counts.alerts, counts.contacts * INTENT_TYPES.length);

@@ -2,7 +2,7 @@
 // A benchmark is a file exporting `benchmark` (or `benchmarks`, a list) of this shape; the harness
 // finds it by listing the directory, so adding a benchmark never touches shared code.
 import type { LocalStore } from '../electron/store/local-store.ts';
-import type { ScaleDataset } from './scale-data.ts';
+import type { DatasetShape, ScaleDataset } from './scale-data.ts';
 
 export type TargetOp = '<=' | '>=';
 export type BenchTarget = { op: TargetOp; value: number };
@@ -14,16 +14,19 @@ export type BenchContext = {
   /** Multiplier of the dataset sizes: 1 = the sizes the product targets are stated for. */
   scale: number;
   seed: number;
-  /** The cached scale dataset, generated on first use. Its file is the pristine cache: never write to it. */
-  dataset(): ScaleDataset;
+  /**
+   * The cached scale dataset, generated on first use; `shape` changes row counts for a benchmark stated
+   * for other proportions. Its file is the pristine cache: never write to it.
+   */
+  dataset(shape?: DatasetShape): ScaleDataset;
   /**
    * A replica opened (through the app's own openLocalStore) on this run's working copy of the dataset,
    * shared by the run's benchmarks and closed by the harness. Benchmarks that write should use
    * freshReplica() so they do not disturb the others.
    */
   replica(): LocalStore;
-  /** A private working copy of the dataset; the caller closes it (the harness deletes the files). */
-  freshReplica(): LocalStore;
+  /** A private working copy of the dataset (of that shape); the caller closes it (the harness deletes the files). */
+  freshReplica(shape?: DatasetShape): LocalStore;
   /** Scratch directory of this run, deleted at the end. */
   workDir: string;
   log(line: string): void;

@@ -1,7 +1,7 @@
 // Intent scoring throughput. The issue's benchmark (`scoring.contacts_per_s`: features from SQLite + the
-// four ONNX models, ≥ 20,000 contacts/s) reads every live contact and all 1M events of the bench replica
-// (50k contacts at scale 1; the issue states 100k contacts with 1M events — the same events over half the
-// contacts, so contacts/s here is the stricter figure) through the alert worker's own reader
+// four ONNX models over 100k contacts with 1M events, ≥ 20,000 contacts/s) reads every live contact and
+// all events of a bench replica of that shape (the scale dataset with 100k contacts and homes instead of
+// 50k: `npm run bench` generates and caches it on first use) through the alert worker's own reader
 // (electron/alerts/alert-inputs.ts, a read-only connection) and scores them at one date in the worker's
 // batches. The main-thread figure the issue pairs with it (`main.event_loop_max_block_ms` there; that name
 // is the sync benchmark's here) is `alerts.event_loop_max_block_ms`: the app scores in a worker thread.
@@ -22,6 +22,8 @@ import { scoreHistories } from '../../models/intent/score-contacts.ts';
 import { createCategorical, createRng, createWeightedSampler } from '../prng.ts';
 import type { Benchmark, BenchContext } from '../types.ts';
 
+/** The issue's: 100k contacts (each with a home, as in the scale dataset) and 1M events. */
+const ISSUE_SHAPE = { contacts: 100_000, properties: 100_000, events: 1_000_000 };
 const BASE_CONTACTS = 100_000;
 const BASE_EVENTS = 1_000_000;
 const AS_OF = Date.UTC(2015, 0, 31);
@@ -127,9 +129,13 @@ async function scoreAll(ctx: BenchContext, batchSize: number): Promise<{ contact
   }
 }
 
-/** Every live contact of the bench replica, read from SQLite as the alert worker reads them, scored at one date. */
-async function scoreFromSqlite(ctx: BenchContext): Promise<{ contacts: number; events: number; seconds: number; readSeconds: number; highScores: number }> {
-  const file = ctx.replica().file;
+type SqlitePass = { contacts: number; events: number; seconds: number; contactsSeconds: number; readSeconds: number; highScores: number };
+
+/** Every live contact of the bench replica, read from SQLite as the alert worker reads them (a new reader: nothing cached), scored at one date. */
+async function scoreFromSqlite(ctx: BenchContext): Promise<SqlitePass> {
+  const store = ctx.freshReplica(ISSUE_SHAPE);
+  const file = store.file;
+  store.close(); // read below as the alert worker reads it: its own read-only connection
   const models = await loadIntentModels({ threads: 1 });
   const db = new Database(file, { readonly: true, fileMustExist: true });
   db.pragma('mmap_size = 4294967296'); // as the alert worker's connection
@@ -137,7 +143,9 @@ async function scoreFromSqlite(ctx: BenchContext): Promise<{ contacts: number; e
     const t0 = performance.now();
     const inputs = createAlertInputs(db);
     const contacts = inputs.contacts(null);
+    const contactsSeconds = (performance.now() - t0) / 1000;
     const read = inputs.histories(contacts, true);
+    inputs.close();
     const readSeconds = (performance.now() - t0) / 1000;
     const asOf = (Math.floor(read.all!.newest / DAY_MS) + 1) * DAY_MS;
     const context: FeatureContext = { rates: loadMarketRates(), historyStart: Math.floor(read.all!.first / DAY_MS) * DAY_MS, outcomesKnown: false };
@@ -146,7 +154,7 @@ async function scoreFromSqlite(ctx: BenchContext): Promise<{ contacts: number; e
       for (const scores of Object.values(probabilities)) for (const p of scores) if (p >= 0.5) highScores++;
     }, { batchSize: 4096 });
     const seconds = (performance.now() - t0) / 1000;
-    return { contacts: contacts.length, events: read.histories.reduce((n, history) => n + history.times.length, 0), seconds, readSeconds, highScores };
+    return { contacts: contacts.length, events: read.histories.reduce((n, history) => n + history.times.length, 0), seconds, contactsSeconds, readSeconds, highScores };
   } finally {
     db.close();
     await models.dispose();
@@ -160,13 +168,15 @@ export const benchmarks: Benchmark[] = [
     target: { op: '>=', value: 20_000 },
     async run(ctx) {
       const run = await scoreFromSqlite(ctx);
+      const secs = (x: number) => Math.round(x * 1000) / 1000;
       return {
         value: run.contacts / run.seconds,
         details: {
           contacts: run.contacts,
           events: run.events,
-          seconds: Math.round(run.seconds * 1000) / 1000,
-          read_seconds: Math.round(run.readSeconds * 1000) / 1000,
+          seconds: secs(run.seconds),
+          read_seconds: secs(run.readSeconds),
+          of_which_contacts_seconds: secs(run.contactsSeconds),
           batch_size: 4096,
           onnx_threads: 1,
           scores_at_least_half: run.highScores,

@@ -1,7 +1,13 @@
 // The event-time parser of the alert worker's reader: its fast path must give exactly what Date.parse gives.
-import { describe, expect, it } from 'vitest';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
 import { openLocalStore } from '../store/local-store.ts';
-import { createAlertInputs, parseEventTime } from './alert-inputs.ts';
+import { createAlertInputs } from './alert-inputs.ts';
+import { createEventColumns } from './event-columns.ts';
+import { startEventReaderHelper, type EventReaderHelper } from './event-reader-worker-client.ts';
+import { parseEventTime } from './event-rows.ts';
 
 describe('parseEventTime', () => {
   it('gives Date.parse for the stored form and everything else', () => {
@@ -28,14 +34,48 @@ describe('parseEventTime', () => {
   });
 });
 
-/** An in-memory replica with `contactIds` (zip 98103) and a statement that inserts (or replaces) events. */
-function replicaWith(contactIds: string[]) {
-  const store = openLocalStore(':memory:');
+/** A replica (in memory unless `file` is given) with `contactIds` (zip 98103) and a statement that inserts (or replaces) events. */
+function replicaWith(contactIds: string[], file = ':memory:') {
+  const store = openLocalStore(file);
   const contact = store.sqlite.prepare(`INSERT INTO contacts (id, brokerage_id, zipcode, created_at, updated_at) VALUES (?, 'b1', '98103', '2015-01-01T00:00:00.000Z', '2015-01-01T00:00:00.000Z')`);
   for (const id of contactIds) contact.run(id);
   const insertEvent = store.sqlite.prepare(`INSERT OR REPLACE INTO events (id, brokerage_id, contact_id, type, occurred_at, props, created_at) VALUES (?, 'b1', ?, ?, ?, ?, '2015-01-01T00:00:00.000Z')`);
   return { store, db: store.sqlite, insertEvent };
 }
+
+describe('createAlertInputs contacts', () => {
+  it("gives each live contact its home: the live property bought last (a later id breaks no tie: the first id wins)", () => {
+    const { store, db } = replicaWith(['c1', 'c2', 'c3', 'gone']);
+    try {
+      db.prepare(`UPDATE contacts SET deleted_at = '2015-02-01T00:00:00.000Z' WHERE id = 'gone'`).run();
+      const property = db.prepare(
+        `INSERT INTO properties (id, brokerage_id, contact_id, address, purchase_date, purchase_price, loan_rate, deleted_at, created_at, updated_at)
+         VALUES (?, 'b1', ?, 'somewhere', ?, ?, ?, ?, '2015-01-01T00:00:00.000Z', '2015-01-01T00:00:00.000Z')`,
+      );
+      property.run('p-old', 'c1', '2001-05-01', 300_000, 6.5, null);
+      property.run('p-new', 'c1', '2012-05-01', 500_000, 3.9, null);
+      property.run('p-newest-deleted', 'c1', '2014-05-01', 900_000, 4.1, '2015-01-02T00:00:00.000Z');
+      property.run('p-undated', 'c1', null, 100_000, null, null);
+      property.run('p-b', 'c2', '2010-01-01', 400_000, null, null);
+      property.run('p-a', 'c2', '2010-01-01', 410_000, null, null);
+      property.run('p-gone', 'gone', '2010-01-01', 1, null, null);
+      const inputs = createAlertInputs(db);
+      const homes = (ids: string[] | null) =>
+        inputs.contacts(ids).map(({ contact, propertyId }) => [contact.id, propertyId, contact.isOwner, contact.purchasePrice, contact.loanRate, contact.purchaseDate]);
+      expect(homes(null)).toEqual([
+        ['c1', 'p-new', true, 500_000, 3.9, Date.parse('2012-05-01')],
+        ['c2', 'p-a', true, 410_000, null, Date.parse('2010-01-01')],
+        ['c3', null, false, null, null, null],
+      ]);
+      expect(homes(['c2', 'gone', 'c3'])).toEqual([
+        ['c2', 'p-a', true, 410_000, null, Date.parse('2010-01-01')],
+        ['c3', null, false, null, null, null],
+      ]);
+    } finally {
+      store.close();
+    }
+  });
+});
 
 describe('createAlertInputs histories', () => {
   it('reads hostile details and odd times the same through the table scan as through the index', () => {
@@ -68,13 +108,36 @@ describe('createAlertInputs histories', () => {
   });
 });
 
+const day = (n: number) => new Date(Date.UTC(2015, 0, 1 + n, 12)).toISOString();
+
 describe("the scan's copy of the events table", () => {
-  it('stays equal to the table through appends, in-place changes, replaced rows and deletes', () => {
-    const { store, db, insertEvent: insert } = replicaWith(['c1', 'c2', 'c3']);
+  const dir = mkdtempSync(path.join(tmpdir(), 'roi-alert-inputs-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it.each([
+    ['read on one thread', ':memory:'],
+    // A file-backed replica whose whole reads are split with the real helper thread (every read counts as large).
+    ['half read by the helper thread', 'replica.sqlite'],
+  ] as const)('stays equal to the table through appends, in-place changes, replaced rows and deletes (%s)', (_, file) => {
+    const { store, db, insertEvent: insert } = replicaWith(['c1', 'c2', 'c3'], file === ':memory:' ? file : path.join(dir, file));
+    let helped = 0;
+    const countingHelper = (dbFile: string): EventReaderHelper => {
+      const helper = startEventReaderHelper(dbFile);
+      return {
+        readRange: (after, upTo) => {
+          const wait = helper.readRange(after, upTo);
+          return () => {
+            const answer = wait();
+            if (answer) helped++;
+            return answer;
+          };
+        },
+        close: helper.close,
+      };
+    };
+    const inputs = createAlertInputs(db, file === ':memory:' ? {} : { parallelReadMinRows: 1, startHelper: countingHelper });
     try {
-      const day = (n: number) => new Date(Date.UTC(2015, 0, 1 + n, 12)).toISOString();
       for (let i = 0; i < 30; i++) insert.run(`e${i}`, `c${(i % 3) + 1}`, i % 2 ? 'home_search' : 'calculator_used', day(i), i % 2 ? '{"zipcode":"98004"}' : '{"calculator":"refinance"}');
-      const inputs = createAlertInputs(db);
       const agree = (contacts = inputs.contacts(null)) => {
         const scanned = inputs.histories(contacts, true);
         expect(scanned.histories).toEqual(inputs.histories(contacts, false).histories);
@@ -102,6 +165,38 @@ describe("the scan's copy of the events table", () => {
       expect(agree()).toEqual([10, 9, 11]);
       // Nothing changed: the copy answers as it is.
       expect(agree()).toEqual([10, 9, 11]);
+      // Whole reads: the first, and after the change in place, the replaced row and the deletes.
+      expect(helped).toBe(file === ':memory:' ? 0 : 4);
+    } finally {
+      inputs.close();
+      store.close();
+    }
+  });
+
+  it("reads the helper's half itself when the helper read another snapshot or failed", () => {
+    const { store, db, insertEvent: insert } = replicaWith(['c1', 'c2'], path.join(dir, 'stale.sqlite'));
+    try {
+      for (let i = 0; i < 20; i++) insert.run(`e${i}`, `c${(i % 2) + 1}`, 'login', day(i), '{}');
+      // What a helper that read before a change in place would answer: its rows under an older counter.
+      const staleHelper = (answer: 'older counter' | 'fewer rows' | 'failed'): EventReaderHelper => ({
+        readRange: (after, upTo) => () => {
+          if (answer === 'failed') return null;
+          const columns = createEventColumns();
+          const rows = db.prepare('SELECT rowid, contact_id FROM events WHERE rowid > ? AND rowid <= ? ORDER BY rowid').all(after, upTo) as { rowid: number; contact_id: string }[];
+          const kept = answer === 'fewer rows' ? rows.slice(1) : rows;
+          for (const row of kept) columns.add(row.contact_id, 0, Date.parse(day(99)), null); // not what the table holds
+          const version = (db.prepare('SELECT version FROM local_event_changes WHERE id = 1').pluck().get() as number) - (answer === 'older counter' ? 1 : 0);
+          return { id: 1, ok: true, version, lastRowid: upTo, rows: kept.length, columns: columns.export() };
+        },
+        close: () => {},
+      });
+      for (const answer of ['older counter', 'fewer rows', 'failed'] as const) {
+        const inputs = createAlertInputs(db, { parallelReadMinRows: 1, startHelper: () => staleHelper(answer) });
+        const contacts = inputs.contacts(null);
+        const scanned = inputs.histories(contacts, true).histories;
+        expect(scanned, answer).toEqual(inputs.histories(contacts, false).histories);
+        expect(scanned.map((history) => history.times.length), answer).toEqual([10, 10]);
+      }
     } finally {
       store.close();
     }

@@ -5,90 +5,32 @@
 import type Database from 'better-sqlite3';
 import { EVENT_TYPES } from '../../db/schema/vocabulary.ts';
 import { prepareContactHistory, type ContactHistory } from '../../models/intent/features.ts';
-import { DETAIL_PROP, parseUtc, type IntentContact, type IntentEvent } from '../../models/intent/intent-inputs.ts';
+import { parseUtc, type IntentContact, type IntentEvent } from '../../models/intent/intent-inputs.ts';
 import { isOpen, OPEN_STATUSES } from './alert-rules.ts';
 import { createEventColumns, type EventColumns } from './event-columns.ts';
+import { startEventReaderHelper, type EventReaderHelper } from './event-reader-worker-client.ts';
+import { createEventRowReader, DETAIL_SQL, parseEventTime, TYPE_CODE_SQL } from './event-rows.ts';
 
 export type ContactInput = { contact: IntentContact; propertyId: string | null; assignedAgentId: string | null };
 
-type ContactRow = {
-  id: string;
-  zipcode: string | null;
-  household_size: number | null;
-  age_band: string | null;
-  source: string | null;
-  assigned_agent_id: string | null;
-  property_id: string | null;
-  purchase_date: string | null;
-  purchase_price: number | null;
-  loan_original: number | null;
-  loan_rate: number | null;
-  loan_term_years: number | null;
-  estimate: number | null;
-  sqft_living: number | null;
-  bedrooms: number | null;
-  yr_built: number | null;
-  grade: number | null;
-};
+/** Rows of the contacts and homes queries, as arrays in their column order (arrays cost half of what keyed objects cost here). */
+type ContactRow = [id: string, zipcode: string | null, householdSize: number | null, ageBand: string | null, source: string | null, assignedAgentId: string | null];
+type HomeRow = [
+  contactId: string,
+  propertyId: string,
+  purchaseDate: string | null,
+  purchasePrice: number | null,
+  loanOriginal: number | null,
+  loanRate: number | null,
+  loanTermYears: number | null,
+  estimate: number | null,
+  sqftLiving: number | null,
+  bedrooms: number | null,
+  yearBuilt: number | null,
+  grade: number | null,
+];
 
 const TYPES_LIST = EVENT_TYPES.map((type) => `'${type}'`).join(', ');
-/** An event's type as its index in EVENT_TYPES (-1: a type the models do not know): a small integer crosses from SQLite far cheaper than a string. */
-const TYPE_CODE_SQL = `CASE type ${EVENT_TYPES.map((type, i) => `WHEN '${type}' THEN ${i}`).join(' ')} ELSE -1 END`;
-/**
- * An event's detail in SQL, as eventDetail (models/intent/intent-inputs.ts) reads it from the same props:
- * the DETAIL_PROP of its type when that is a JSON string, else none (reading JSON in SQLite is several
- * times faster than JSON.parse per row, and only the types with a detail have their props parsed at all).
- * Damaged JSON only loses the detail.
- */
-const DETAIL_SQL = `CASE type ${Object.entries(DETAIL_PROP)
-  .map(([type, prop]) => `WHEN '${type}' THEN CASE WHEN json_valid(props) THEN CASE WHEN json_type(props, '$.${prop}') = 'text' THEN json_extract(props, '$.${prop}') END END`)
-  .join(' ')} END`;
-
-const digit = (text: string, at: number) => text.charCodeAt(at) - 48;
-const isDigits = (text: string, from: number, to: number) => {
-  for (let i = from; i < to; i++) {
-    const d = digit(text, i);
-    if (d < 0 || d > 9) return false;
-  }
-  return true;
-};
-
-/**
- * Date.parse of an event time, with a fast path for the form the replica stores (`YYYY-MM-DDTHH:MM:SS.sssZ`,
- * what toISOString writes): a million events pay ~0.3 µs each in Date.parse. Anything else (other forms,
- * days past the 28th, out-of-range fields) goes to Date.parse, so the result is always Date.parse's.
- */
-export function parseEventTime(text: string): number {
-  if (
-    text.length === 24 &&
-    text.charCodeAt(4) === 45 && // -
-    text.charCodeAt(7) === 45 &&
-    text.charCodeAt(10) === 84 && // T
-    text.charCodeAt(13) === 58 && // :
-    text.charCodeAt(16) === 58 &&
-    text.charCodeAt(19) === 46 && // .
-    text.charCodeAt(23) === 90 && // Z
-    isDigits(text, 0, 4) &&
-    isDigits(text, 5, 7) &&
-    isDigits(text, 8, 10) &&
-    isDigits(text, 11, 13) &&
-    isDigits(text, 14, 16) &&
-    isDigits(text, 17, 19) &&
-    isDigits(text, 20, 23)
-  ) {
-    const month = digit(text, 5) * 10 + digit(text, 6);
-    const day = digit(text, 8) * 10 + digit(text, 9);
-    const hour = digit(text, 11) * 10 + digit(text, 12);
-    const minute = digit(text, 14) * 10 + digit(text, 15);
-    const second = digit(text, 17) * 10 + digit(text, 18);
-    if (month >= 1 && month <= 12 && day >= 1 && day <= 28 && hour <= 23 && minute <= 59 && second <= 59) {
-      const year = digit(text, 0) * 1000 + digit(text, 1) * 100 + digit(text, 2) * 10 + digit(text, 3);
-      const ms = digit(text, 20) * 100 + digit(text, 21) * 10 + digit(text, 22);
-      return Date.UTC(year, month - 1, day, hour, minute, second, ms);
-    }
-  }
-  return Date.parse(text);
-}
 
 const finite = (value: number | null) => (value === null || !Number.isFinite(value) ? null : value);
 
@@ -100,16 +42,28 @@ export type EventHistories = {
   all: { first: number; newest: number } | null;
 };
 
-/** Event rows per page of the table scan (progress is reported after each: the worker checks for a close request there). */
-const SCAN_PAGE = 20_000;
+/** A whole read of at least this many event rows is shared with a helper thread (./event-reader-worker-client.ts). */
+const PARALLEL_READ_MIN_ROWS = 200_000;
 
-export function createAlertInputs(db: Database.Database) {
+export type AlertInputsOptions = {
+  /** Rows from which a whole read of the events table is split with a helper thread (0: never; tests lower it). */
+  parallelReadMinRows?: number;
+  /** Starts the helper thread (tests substitute one). */
+  startHelper?: (dbFile: string) => EventReaderHelper;
+};
+
+export function createAlertInputs(db: Database.Database, options: AlertInputsOptions = {}) {
   const eventsOfContact = db.prepare(`SELECT ${TYPE_CODE_SQL}, occurred_at, ${DETAIL_SQL} FROM events WHERE contact_id = ? ORDER BY occurred_at`).raw();
-  // In table (rowid) order from a rowid on, a page at a time: .all() on a page costs ~12% less than
-  // iterating row by row, and a page is dropped before the next is read.
-  const eventPage = db.prepare(`SELECT rowid, contact_id, ${TYPE_CODE_SQL}, occurred_at, ${DETAIL_SQL} FROM events WHERE rowid > ? ORDER BY rowid LIMIT ${SCAN_PAGE}`).raw();
-  const changeVersion = db.prepare('SELECT version FROM local_event_changes WHERE id = 1').pluck();
+  const rows = createEventRowReader(db);
   const rowCount = db.prepare('SELECT count(*) FROM events').pluck();
+  const rowidBounds = db.prepare('SELECT min(rowid) AS low, max(rowid) AS high FROM events');
+  const parallelMinRows = options.parallelReadMinRows ?? PARALLEL_READ_MIN_ROWS;
+  const splitsWholeReads = (bounds: { low: number | null; high: number | null }) =>
+    bounds.low !== null && bounds.high !== null && parallelMinRows > 0 && !db.memory && bounds.high - bounds.low + 1 >= parallelMinRows;
+  let helper: EventReaderHelper | null = null;
+  const startHelper = () => (helper ??= (options.startHelper ?? startEventReaderHelper)(db.name));
+  // A large table's first whole read comes soon (the worker's first run): the helper loads meanwhile.
+  if (splitsWholeReads(rowidBounds.get() as { low: number | null; high: number | null })) startHelper();
 
   /**
    * The events table in columns, kept between runs: the rows read so far (by rowid: rowids only grow on
@@ -118,32 +72,54 @@ export function createAlertInputs(db: Database.Database) {
    * the rows seen; a row changed in place bumps local_event_changes (sqlite migration 0009). Either way the
    * copy is read again whole.
    */
-  let kept: { columns: EventColumns; lastRowid: number; rowsSeen: number; version: number } | null = null;
-  const readRowsAfter = (copy: NonNullable<typeof kept>, onProgress?: () => void) => {
-    for (;;) {
-      const rows = eventPage.all(copy.lastRowid) as [number, string, number, string, string | null][];
-      if (rows.length === 0) return;
-      for (let r = 0; r < rows.length; r++) {
-        const [, contactId, code, occurredAt, detail] = rows[r]!;
-        if (code < 0) continue;
-        const at = parseEventTime(occurredAt);
-        if (Number.isFinite(at)) copy.columns.add(contactId, code, at, detail);
-      }
-      // Kept consistent page by page: a run stopped between pages continues from here next time.
-      copy.lastRowid = rows[rows.length - 1]![0];
-      copy.rowsSeen += rows.length;
+  type Copy = { columns: EventColumns; lastRowid: number; rowsSeen: number; version: number };
+  let kept: Copy | null = null;
+  const readRowsAfter = (copy: Copy, upTo: number, onProgress?: () => void) => {
+    // Kept consistent page by page: a run stopped between pages continues from here next time.
+    const seenBefore = copy.rowsSeen;
+    rows.readRange(copy.columns, copy.lastRowid, upTo, (read) => {
+      copy.lastRowid = read.lastRowid;
+      copy.rowsSeen = seenBefore + read.rows;
       onProgress?.();
+    });
+  };
+  /**
+   * A whole read: a large table's second half is read by the helper thread meanwhile, on its own
+   * connection. Its snapshot may be a later one than this transaction's: its rows are kept only when it read
+   * under the same change counter and the rows of both halves add up to this snapshot's count (rows only
+   * grow past the highest rowid read here; a row changed in place bumps the counter, one removed lowers the
+   * count). Otherwise this thread reads that half too.
+   */
+  const readWhole = (copy: Copy, onProgress?: () => void): void => {
+    const bounds = rowidBounds.get() as { low: number | null; high: number | null };
+    if (!splitsWholeReads(bounds)) {
+      readRowsAfter(copy, Number.MAX_SAFE_INTEGER, onProgress);
+      return;
+    }
+    const [low, high] = [bounds.low!, bounds.high!];
+    const middle = low - 1 + Math.floor((high - low + 1) / 2);
+    const secondHalf = startHelper().readRange(middle, high);
+    readRowsAfter(copy, middle, onProgress);
+    const helped = secondHalf();
+    const rowsInSnapshot = rowCount.get() as number;
+    if (helped && helped.version === copy.version && copy.rowsSeen + helped.rows === rowsInSnapshot) {
+      copy.columns.append(helped.columns);
+      copy.rowsSeen += helped.rows;
+      copy.lastRowid = Math.max(copy.lastRowid, helped.lastRowid);
+    } else {
+      copy.lastRowid = Math.max(copy.lastRowid, middle);
+      readRowsAfter(copy, Number.MAX_SAFE_INTEGER, onProgress);
     }
   };
   // One read transaction: the counter, the rows and the count are one snapshot.
   const refreshEventColumns = db.transaction((onProgress?: () => void): EventColumns => {
-    const version = changeVersion.get() as number;
+    const version = rows.changeVersion();
     if (kept && kept.version === version) {
-      readRowsAfter(kept, onProgress);
+      readRowsAfter(kept, Number.MAX_SAFE_INTEGER, onProgress);
       if (rowCount.get() === kept.rowsSeen) return kept.columns;
     }
     kept = { columns: createEventColumns(), lastRowid: Number.MIN_SAFE_INTEGER, rowsSeen: 0, version };
-    readRowsAfter(kept, onProgress);
+    readWhole(kept, onProgress);
     return kept.columns;
   });
 
@@ -226,43 +202,48 @@ export function createAlertInputs(db: Database.Database) {
   const scope = (column: string, ids: string[] | null) => (ids === null ? '' : ` AND ${column} IN (SELECT value FROM json_each(?))`);
   const params = (ids: string[] | null) => (ids === null ? [] : [JSON.stringify(ids)]);
 
-  // A contact's home: its live property (the most recently bought, if several).
-  const contactsSql = (ids: string[] | null) => `
-    SELECT c.id, c.zipcode, c.household_size, c.age_band, c.source, c.assigned_agent_id,
-      p.id AS property_id, p.purchase_date, p.purchase_price, p.loan_original, p.loan_rate, p.loan_term_years,
-      p.estimate, p.sqft_living, p.bedrooms, p.yr_built, p.grade
-    FROM contacts c
-    LEFT JOIN properties p ON p.id = (
-      SELECT id FROM properties WHERE contact_id = c.id AND deleted_at IS NULL ORDER BY purchase_date DESC, id LIMIT 1)
-    WHERE c.deleted_at IS NULL${scope('c.id', ids)}
-    ORDER BY c.id`;
+  const contactsSql = (ids: string[] | null) =>
+    `SELECT id, zipcode, household_size, age_band, source, assigned_agent_id FROM contacts WHERE deleted_at IS NULL${scope('id', ids)} ORDER BY id`;
+  // A contact's home: its live property, the most recently bought if several (the first of its contact
+  // here). Two queries merged by contact: a subquery per contact cost more than reading both tables.
+  const homesSql = (ids: string[] | null) => `
+    SELECT contact_id, id, purchase_date, purchase_price, loan_original, loan_rate, loan_term_years, estimate, sqft_living, bedrooms, yr_built, grade
+    FROM properties WHERE deleted_at IS NULL AND contact_id IS NOT NULL${scope('contact_id', ids)}
+    ORDER BY contact_id, purchase_date DESC, id`;
+
+  // One read transaction: contacts and homes from one snapshot.
+  const readContactsAndHomes = db.transaction((ids: string[] | null, homes: Map<string, HomeRow>): ContactRow[] => {
+    for (const home of db.prepare(homesSql(ids)).raw().all(...params(ids)) as HomeRow[]) if (!homes.has(home[0])) homes.set(home[0], home);
+    return db.prepare(contactsSql(ids)).raw().all(...params(ids)) as ContactRow[];
+  });
 
   return {
     contacts(ids: string[] | null): ContactInput[] {
-      const rows = db.prepare(contactsSql(ids)).all(...params(ids)) as ContactRow[];
-      return rows.map((row) => {
-        const owner = row.property_id !== null;
-        const purchaseDate = owner && row.purchase_date ? parseUtc(row.purchase_date) : Number.NaN;
+      const homes = new Map<string, HomeRow>();
+      const rows = readContactsAndHomes(ids, homes);
+      return rows.map(([id, zipcode, householdSize, ageBand, source, assignedAgentId]) => {
+        const home = homes.get(id);
+        const purchaseDate = home?.[2] ? parseUtc(home[2]) : Number.NaN;
         return {
-          propertyId: row.property_id,
-          assignedAgentId: row.assigned_agent_id,
+          propertyId: home?.[1] ?? null,
+          assignedAgentId,
           contact: {
-            id: row.id,
-            isOwner: owner,
-            zipcode: row.zipcode,
+            id,
+            isOwner: home !== undefined,
+            zipcode,
             purchaseDate: Number.isFinite(purchaseDate) ? purchaseDate : null,
-            purchasePrice: finite(row.purchase_price),
-            loanOriginal: finite(row.loan_original),
-            loanRate: finite(row.loan_rate),
-            loanTermYears: finite(row.loan_term_years),
-            estimatedValue: finite(row.estimate),
-            sqftLiving: finite(row.sqft_living),
-            bedrooms: finite(row.bedrooms),
-            yearBuilt: finite(row.yr_built),
-            grade: finite(row.grade),
-            householdSize: finite(row.household_size),
-            ageBand: row.age_band,
-            source: row.source,
+            purchasePrice: finite(home?.[3] ?? null),
+            loanOriginal: finite(home?.[4] ?? null),
+            loanRate: finite(home?.[5] ?? null),
+            loanTermYears: finite(home?.[6] ?? null),
+            estimatedValue: finite(home?.[7] ?? null),
+            sqftLiving: finite(home?.[8] ?? null),
+            bedrooms: finite(home?.[9] ?? null),
+            yearBuilt: finite(home?.[10] ?? null),
+            grade: finite(home?.[11] ?? null),
+            householdSize: finite(householdSize),
+            ageBand,
+            source,
           },
         };
       });
@@ -282,6 +263,12 @@ export function createAlertInputs(db: Database.Database) {
      */
     histories(contacts: readonly ContactInput[], scan: boolean, onProgress?: () => void): EventHistories {
       return scan ? scanHistories(contacts, onProgress) : indexedHistories(contacts, onProgress);
+    },
+
+    /** Ends the helper thread, if one was started. */
+    close(): void {
+      helper?.close();
+      helper = null;
     },
 
     /** First and newest event time (epoch ms, NaN when none) over the whole replica. */

@@ -311,6 +311,7 @@ parentPort!.on('message', (request: WorkerRequest) => {
     stopping = true;
     void queue.then(async () => {
       await models?.then((m) => m.dispose()).catch(() => {});
+      inputs.close();
       db.close();
       parentPort!.close();
     });

@@ -4,6 +4,19 @@
 
 export type EventColumns = ReturnType<typeof createEventColumns>;
 
+/** Columns as plain data that crosses between threads (the arrays' buffers are transferred, not copied). */
+export type ExportedEventColumns = {
+  owners: Int32Array;
+  times: Float64Array;
+  codes: Uint8Array;
+  detailCodes: Int32Array;
+  /** Contact ids by owner index, detail texts by detail code. */
+  contactIds: string[];
+  details: string[];
+  first: number;
+  newest: number;
+};
+
 /** A copy of `array` with room for `size` elements. */
 function grown<T extends Int32Array | Float64Array | Uint8Array>(array: T, size: number): T {
   const copy = new (array.constructor as new (length: number) => T)(size);
@@ -59,6 +72,48 @@ export function createEventColumns() {
       count++;
       if (!(at >= first)) first = at;
       if (!(at <= newest)) newest = at;
+    },
+
+    /** The events added, trimmed to their count (for another thread to append). */
+    export(): ExportedEventColumns {
+      return {
+        owners: owners.slice(0, count),
+        times: times.slice(0, count),
+        codes: codes.slice(0, count),
+        detailCodes: detailCodes.slice(0, count),
+        contactIds: [...contactIndex.keys()],
+        details: [...details],
+        first,
+        newest,
+      };
+    },
+
+    /** Adds exported events after these, in their order (as `add` would one by one). */
+    append(other: ExportedEventColumns): void {
+      const ownerOf = Int32Array.from(other.contactIds, (id) => {
+        let owner = contactIndex.get(id);
+        if (owner === undefined) contactIndex.set(id, (owner = contactIndex.size));
+        return owner;
+      });
+      const detailOf = Int32Array.from(other.details, (detail) => {
+        let code = detailIndex.get(detail);
+        if (code === undefined) detailIndex.set(detail, (code = details.push(detail) - 1));
+        return code;
+      });
+      const added = other.owners.length;
+      while (count + added > capacity) grow();
+      for (let k = 0; k < added; k++) {
+        owners[count + k] = ownerOf[other.owners[k]!]!;
+        const detail = other.detailCodes[k]!;
+        detailCodes[count + k] = detail < 0 ? -1 : detailOf[detail]!;
+      }
+      times.set(other.times, count);
+      codes.set(other.codes, count);
+      count += added;
+      if (added > 0) {
+        if (!(other.first >= first)) first = other.first;
+        if (!(other.newest <= newest)) newest = other.newest;
+      }
     },
 
     /**
