@@ -95,4 +95,15 @@ describe('scale data', () => {
     expect(path.basename(first.file)).toMatch(new RegExp(`^scale-v${SCALE_DATA_VERSION}-[0-9a-f]{10}-x0\\.005-s3\\.sqlite$`));
     expect(scaleDataFile({ scale: 0.005, seed: 4, cacheDir })).not.toBe(first.file);
   });
+
+  it('generates another shape under its own key, with the counts asked for', () => {
+    const cacheDir = path.join(dir, 'cache');
+    const usual = ensureScaleData({ scale: 0.005, seed: 3, cacheDir });
+    const shaped = ensureScaleData({ scale: 0.005, seed: 3, cacheDir, shape: { contacts: 100_000, properties: 100_000 } });
+    expect(path.basename(shaped.file)).toMatch(/-x0\.005-s3-c100000-p100000\.sqlite$/);
+    expect(shaped.summary.counts).toMatchObject({ contacts: 500, properties: 500, events: usual.summary.counts.events });
+    expect(usual.summary.counts.contacts).toBe(250);
+    // A shape equal to the usual counts is the usual dataset.
+    expect(scaleDataFile({ scale: 0.005, seed: 3, cacheDir, shape: { contacts: 50_000 } })).toBe(usual.file);
+  });
 });
