@@ -111,8 +111,15 @@ export function startShapeSync(options: ShapeSyncOptions): ShapeSync {
     }
   };
 
+  // The worker starts with the session's access token in hand, so its first requests never wait for this
+  // thread (which may be busy, or blocked, right then). Offline, it starts without one and asks when needed.
   const start = () => {
     if (stopped) return;
+    options.accessToken().then(launch, () => launch(undefined));
+  };
+
+  const launch = (accessToken: string | undefined) => {
+    if (stopped || worker !== null) return;
     const tables = options.tables.map((name) => ({
       name,
       columns: shapeTableInfo(name).columns.map((column) => ({ name: column.name, type: column.type })),
@@ -124,6 +131,7 @@ export function startShapeSync(options: ShapeSyncOptions): ShapeSync {
       tables,
       restartDelayMs,
       progress,
+      ...(accessToken !== undefined ? { accessToken } : {}),
     });
     worker = started;
     const reply = (message: MainToWorker) => {
@@ -156,11 +164,6 @@ export function startShapeSync(options: ShapeSyncOptions): ShapeSync {
       }, restartDelayMs);
       restartTimer.unref();
     };
-    // The worker can start its requests without asking (and without waiting for this thread).
-    options.accessToken().then(
-      (token) => reply({ type: 'accessToken', token }),
-      () => {}, // no token now (offline start): the worker asks when it needs one
-    );
     started.on('error', (error) => restart(error.message));
     started.on('exit', (code) => restart(`exit code ${code}`));
   };

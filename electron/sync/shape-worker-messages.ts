@@ -9,6 +9,8 @@ export type ShapeWorkerData = {
   restartDelayMs?: number;
   /** [batches decoded, rows decoded, 1 once the worker runs]: progress the main thread reads without a message. */
   progress: Int32Array;
+  /** The session's access token when the worker was started (none offline): its first requests use it. */
+  accessToken?: string;
 };
 
 export type WorkerToMain =
@@ -24,6 +26,4 @@ export type WorkerToMain =
 export type MainToWorker =
   | { type: 'stored'; id: number; ok: boolean }
   | { type: 'token'; id: number; token?: string; error?: string }
-  /** The current access token, sent unasked at start so the worker can begin without a round trip. */
-  | { type: 'accessToken'; token: string }
   | { type: 'stop' };

@@ -25,7 +25,7 @@ const ask = (message: (id: number) => WorkerToMain): Promise<MainToWorker> =>
   });
 
 // The access token is kept until the server refuses it (401), so requests never wait for the main thread.
-let current: Promise<string> | null = null;
+let current: Promise<string> | null = input.accessToken !== undefined ? Promise.resolve(input.accessToken) : null;
 const askToken = async (refresh: boolean, failed?: string): Promise<string> => {
   const answer = await ask((id) => ({ type: 'token', id, refresh, ...(failed ? { failed } : {}) }));
   if (answer.type !== 'token' || answer.token === undefined) throw new Error(answer.type === 'token' && answer.error ? answer.error : 'No access token');
@@ -74,10 +74,6 @@ port.on('message', (message: MainToWorker) => {
   if (message.type === 'stop') {
     streams.stop();
     port.close();
-    return;
-  }
-  if (message.type === 'accessToken') {
-    if (!current) current = Promise.resolve(message.token);
     return;
   }
   const resolve = waiting.get(message.id);

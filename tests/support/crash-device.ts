@@ -110,7 +110,9 @@ const device = openTestDevice({
 
 device.sqlite.exec('CREATE TABLE IF NOT EXISTS crash_journal (k INTEGER PRIMARY KEY, entries TEXT NOT NULL)');
 say('ready');
-// The streams run in the engine's shape worker thread; the test checks each life had one.
+// The streams run in the engine's shape worker thread (started once the session's access token is in
+// hand); the test checks each life had one.
+while (device.engine.shapeWorkerThreadId() <= 0) await new Promise((resolve) => setTimeout(resolve, 5));
 say(`shape worker thread ${device.engine.shapeWorkerThreadId()}`);
 
 if (config.edits) {
