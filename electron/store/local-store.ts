@@ -31,8 +31,12 @@ export function userDataDir(dataDir: string, userId: string): string {
   return path.join(dataDir, 'users', userId);
 }
 
-/** How long close() keeps retrying the final checkpoint while the worker still holds the checkpoint lock. */
-const FINAL_CHECKPOINT_WAIT_MS = 30_000;
+/**
+ * How long close() keeps retrying the final checkpoint. It runs on the calling (main) thread, and a reader
+ * in the middle of a long read transaction (the alert worker's scan) makes it wait too; past this the WAL
+ * simply stays beside the file, where the next open replays it: nothing is lost, the file alone is not whole.
+ */
+const FINAL_CHECKPOINT_WAIT_MS = 5_000;
 
 /**
  * Copies the whole WAL into the database file and empties it. The checkpoint worker's connection may
@@ -43,6 +47,7 @@ const FINAL_CHECKPOINT_WAIT_MS = 30_000;
 function foldWalIntoDatabase(sqlite: Database.Database): void {
   const deadline = Date.now() + FINAL_CHECKPOINT_WAIT_MS;
   const pause = new Int32Array(new SharedArrayBuffer(4));
+  sqlite.pragma('busy_timeout = 100'); // each try waits briefly for readers; the deadline bounds the whole
   for (;;) {
     try {
       const [result] = sqlite.pragma('wal_checkpoint(TRUNCATE)') as { busy: number }[];
