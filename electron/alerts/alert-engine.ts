@@ -490,7 +490,9 @@ export function startAlertEngine(options: AlertEngineOptions) {
     /**
      * A batch of server rows was stored in the replica (the sync engine's onServerChangesApplied): the
      * contacts of its events, contacts and properties rows wait for the next incremental run. Runs of
-     * whole-row inserts name the contact in their values; other changes in their row, or in the stored row. A server delete of an event or home row leaves no trace of its contact: the next run covers everyone.
+     * whole-row inserts name the contact in their values; other changes in their row, or in the stored
+     * row. A server delete of an event or home row leaves no trace of its contact: the next run covers
+     * everyone.
      */
     serverChangesApplied(table: ShapeTable, changes: readonly ShapeChange[]) {
       // Before the first run starts nothing is tracked: it scores everyone anyway.
