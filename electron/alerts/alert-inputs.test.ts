@@ -173,6 +173,48 @@ describe("the scan's copy of the events table", () => {
     }
   });
 
+  it.each([
+    ['rows appended', (insert: ReturnType<typeof replicaWith>['insertEvent']) => {
+      insert.run('e30', 'c1', 'login', day(40), '{}');
+      insert.run('e31', 'c2', 'login', day(41), '{}');
+    }, [11, 11], 1],
+    ['a row changed in place', (_: unknown, db: ReturnType<typeof replicaWith>['db']) => {
+      db.prepare(`UPDATE events SET contact_id = 'c1' WHERE id = 'e19'`).run();
+    }, [11, 9], 1],
+    ['a row of the helper\u2019s half deleted', (_: unknown, db: ReturnType<typeof replicaWith>['db']) => {
+      db.prepare(`DELETE FROM events WHERE id = 'e19'`).run();
+    }, [10, 9], 1],
+  ] as const)('starts the helper before the contacts are read, and stays exact with %s in between', (_, change, counts, requests) => {
+    const { store, db, insertEvent: insert } = replicaWith(['c1', 'c2'], path.join(dir, `prefetch-${counts.join('-')}.sqlite`));
+    let asked = 0;
+    // The helper's half is read at once, so the change below lands after its snapshot.
+    const eagerHelper = (dbFile: string): EventReaderHelper => {
+      const helper = startEventReaderHelper(dbFile);
+      return {
+        readRange: (after, upTo) => {
+          asked++;
+          const answer = helper.readRange(after, upTo)();
+          return () => answer;
+        },
+        close: helper.close,
+      };
+    };
+    const inputs = createAlertInputs(db, { parallelReadMinRows: 1, startHelper: eagerHelper });
+    try {
+      for (let i = 0; i < 20; i++) insert.run(`e${i}`, `c${(i % 2) + 1}`, 'login', day(i), '{}');
+      inputs.prefetchWholeRead();
+      change(insert, db);
+      const contacts = inputs.contacts(null);
+      const scanned = inputs.histories(contacts, true).histories;
+      expect(scanned).toEqual(inputs.histories(contacts, false).histories);
+      expect(scanned.map((history) => history.times.length)).toEqual(counts);
+      expect(asked).toBe(requests); // the read used the split started early: no second request
+    } finally {
+      inputs.close();
+      store.close();
+    }
+  });
+
   it("reads the helper's half itself when the helper read another snapshot or failed", () => {
     const { store, db, insertEvent: insert } = replicaWith(['c1', 'c2'], path.join(dir, 'stale.sqlite'));
     try {

@@ -56,6 +56,7 @@ export function createAlertInputs(db: Database.Database, options: AlertInputsOpt
   const eventsOfContact = db.prepare(`SELECT ${TYPE_CODE_SQL}, occurred_at, ${DETAIL_SQL} FROM events WHERE contact_id = ? ORDER BY occurred_at`).raw();
   const rows = createEventRowReader(db);
   const rowCount = db.prepare('SELECT count(*) FROM events').pluck();
+  const rowsAfter = db.prepare('SELECT count(*) FROM events WHERE rowid > ?').pluck();
   const rowidBounds = db.prepare('SELECT min(rowid) AS low, max(rowid) AS high FROM events');
   const parallelMinRows = options.parallelReadMinRows ?? PARALLEL_READ_MIN_ROWS;
   const splitsWholeReads = (bounds: { low: number | null; high: number | null }) =>
@@ -83,40 +84,52 @@ export function createAlertInputs(db: Database.Database, options: AlertInputsOpt
       onProgress?.();
     });
   };
+  /** A whole read split at `middle`: the helper reads the rows with rowid in (middle, high]. */
+  type SplitRead = { middle: number; high: number; helped: ReturnType<EventReaderHelper['readRange']> };
+  const planSplit = (bounds: { low: number | null; high: number | null }): SplitRead | null => {
+    if (!splitsWholeReads(bounds)) return null;
+    const [low, high] = [bounds.low!, bounds.high!];
+    const middle = low - 1 + Math.floor((high - low + 1) / 2);
+    return { middle, high, helped: startHelper().readRange(middle, high) };
+  };
+  /** A split the helper started before the read that uses it (prefetchWholeRead): it reads while this thread reads the contacts. */
+  let prefetched: SplitRead | null = null;
   /**
    * A whole read: a large table's second half is read by the helper thread meanwhile, on its own
-   * connection. Its snapshot may be a later one than this transaction's: its rows are kept only when it read
-   * under the same change counter and the rows of both halves add up to this snapshot's count (rows only
-   * grow past the highest rowid read here; a row changed in place bumps the counter, one removed lowers the
-   * count). Otherwise this thread reads that half too.
+   * connection. Its snapshot may be an earlier or later one than this transaction's: its rows are kept only
+   * when it read under the same change counter and the rows of both halves, plus the rows this transaction
+   * sees past the helper's range, add up to this snapshot's count (rows only grow past the highest rowid;
+   * a row changed in place bumps the counter, one removed lowers the count). Otherwise this thread reads
+   * that half too.
    */
   const readWhole = (copy: Copy, onProgress?: () => void): void => {
-    const bounds = rowidBounds.get() as { low: number | null; high: number | null };
-    if (!splitsWholeReads(bounds)) {
+    const split = prefetched ?? planSplit(rowidBounds.get() as { low: number | null; high: number | null });
+    prefetched = null;
+    if (!split) {
       readRowsAfter(copy, Number.MAX_SAFE_INTEGER, onProgress);
       return;
     }
-    const [low, high] = [bounds.low!, bounds.high!];
-    const middle = low - 1 + Math.floor((high - low + 1) / 2);
-    const secondHalf = startHelper().readRange(middle, high);
-    readRowsAfter(copy, middle, onProgress);
-    const helped = secondHalf();
+    readRowsAfter(copy, split.middle, onProgress);
+    const helped = split.helped();
     const rowsInSnapshot = rowCount.get() as number;
-    if (helped && helped.version === copy.version && copy.rowsSeen + helped.rows === rowsInSnapshot) {
+    if (helped && helped.version === copy.version && copy.rowsSeen + helped.rows + (rowsAfter.get(split.high) as number) === rowsInSnapshot) {
       copy.columns.append(helped.columns);
       copy.rowsSeen += helped.rows;
-      copy.lastRowid = Math.max(copy.lastRowid, helped.lastRowid);
+      copy.lastRowid = Math.max(copy.lastRowid, helped.lastRowid, split.high);
     } else {
-      copy.lastRowid = Math.max(copy.lastRowid, middle);
-      readRowsAfter(copy, Number.MAX_SAFE_INTEGER, onProgress);
+      copy.lastRowid = Math.max(copy.lastRowid, split.middle);
     }
+    readRowsAfter(copy, Number.MAX_SAFE_INTEGER, onProgress);
   };
   // One read transaction: the counter, the rows and the count are one snapshot.
   const refreshEventColumns = db.transaction((onProgress?: () => void): EventColumns => {
     const version = rows.changeVersion();
     if (kept && kept.version === version) {
       readRowsAfter(kept, Number.MAX_SAFE_INTEGER, onProgress);
-      if (rowCount.get() === kept.rowsSeen) return kept.columns;
+      if (rowCount.get() === kept.rowsSeen) {
+        prefetched = null; // not needed after all (its answer is dropped when the helper is next asked)
+        return kept.columns;
+      }
     }
     kept = { columns: createEventColumns(), lastRowid: Number.MIN_SAFE_INTEGER, rowsSeen: 0, version };
     readWhole(kept, onProgress);
@@ -265,8 +278,19 @@ export function createAlertInputs(db: Database.Database, options: AlertInputsOpt
       return scan ? scanHistories(contacts, onProgress) : indexedHistories(contacts, onProgress);
     },
 
+    /**
+     * Call before contacts() when a scan of every contact follows (a full run): when that scan will read the
+     * events table whole (the first time, or after a row changed in place) and the table is large, the
+     * helper thread starts on its half now, while this thread reads the contacts.
+     */
+    prefetchWholeRead(): void {
+      if (prefetched || (kept && kept.version === rows.changeVersion())) return;
+      prefetched = planSplit(rowidBounds.get() as { low: number | null; high: number | null });
+    },
+
     /** Ends the helper thread, if one was started. */
     close(): void {
+      prefetched = null;
       helper?.close();
       helper = null;
     },

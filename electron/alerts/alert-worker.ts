@@ -62,7 +62,7 @@ function load(current: IntentModelSpec): Promise<IntentModels> {
     const calibration = current[type].calibration;
     if (calibration) calibrations[type] = calibration;
   }
-  return loadIntentModels({ files, calibrations, threads: 1 });
+  return loadIntentModels({ files, calibrations });
 }
 
 // Signal codes of each reason group that has a timeline (models/intent/reasons.ts REASON_GROUPS keys).
@@ -167,6 +167,7 @@ async function score(request: ScoreRequest): Promise<ScoreResult> {
     marks[name] = (marks[name] ?? 0) + (at - mark) / 1000;
     mark = at;
   };
+  if (request.contactIds === null) inputs.prefetchWholeRead();
   const contacts = inputs.contacts(request.contactIds);
   lap('contacts');
   // A full run, or one over a large share of the contacts, takes the events from this worker's copy of the

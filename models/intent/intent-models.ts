@@ -70,9 +70,18 @@ export function readManifest(dir: string = DEFAULT_MODELS_DIR): IntentManifest {
 
 export type PlattCalibration = { a: number; b: number };
 
+/**
+ * Intra-op threads per model run: the calling thread and one pool thread, which sleeps between runs
+ * (spinning off). On the two cores these machines have, a 4,096-row run is split by rows, so the results
+ * are exactly those of one thread, and four models over 100k contacts took 1.5–1.6 s instead of 2.1 in
+ * `npm run bench -- --only scoring.contacts` (2026-12-07). With spinning on (onnxruntime's default) the
+ * pool thread busy-waits between chunks, and two threads were twice as slow as one.
+ */
+export const INTENT_ONNX_THREADS = 2;
+
 export type LoadOptions = {
   dir?: string;
-  /** onnxruntime intra-op threads per model (default 1: the app scores in the background, beside the UI). */
+  /** onnxruntime intra-op threads per model (default INTENT_ONNX_THREADS). */
   threads?: number;
   /**
    * Per type, an ONNX file to use instead of the manifest's (the app's model store: a version downloaded
@@ -95,9 +104,10 @@ export async function loadIntentModels(options: LoadOptions = {}): Promise<Inten
     ) as IntentManifest['models'],
   };
   const sessionOptions: ort.InferenceSession.SessionOptions = {
-    intraOpNumThreads: options.threads ?? 1,
+    intraOpNumThreads: options.threads ?? INTENT_ONNX_THREADS,
     interOpNumThreads: 1,
     graphOptimizationLevel: 'all',
+    extra: { session: { intra_op: { allow_spinning: '0' } } },
   };
   const sessions = {} as Record<IntentType, ort.InferenceSession>;
   for (const type of INTENT_TYPES) {

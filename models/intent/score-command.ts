@@ -93,10 +93,8 @@ function parseOptions(argv: string[]): ScoreOptions | 'help' {
 }
 
 const formatProbability = (p: number) => p.toFixed(8);
-// Large batches amortise onnxruntime's per-run overhead; one intra-op thread was as fast as two on the
-// two shared cores these machines have (tree ensembles on small batches parallelise poorly).
+// Large batches amortise onnxruntime's per-run overhead.
 const BATCH_SIZE = 4096;
-const ONNX_THREADS = 1;
 
 export async function runScoreCommand(argv: string[]): Promise<number> {
   let options: ScoreOptions | 'help';
@@ -126,7 +124,7 @@ async function score(options: ScoreOptions): Promise<void> {
   const rates = loadMarketRates(options.rates);
   const contacts = readContactsCsv(options.contacts);
   const outcomes = options.outcomes ? readOutcomesCsv(options.outcomes) : new Map<string, KnownOutcome[]>();
-  const models = await loadIntentModels({ dir: options.models, threads: ONNX_THREADS });
+  const models = await loadIntentModels({ dir: options.models });
   const events = await readEventsCsv(options.events, new Set(contacts.map((contact) => contact.id)));
   log(`read ${contacts.length} contacts and ${events.count} events${events.skippedUnknownContact ? ` (${events.skippedUnknownContact} events of contacts not in --contacts skipped)` : ''}${events.skippedUnknownType ? ` (${events.skippedUnknownType} events of unknown types skipped)` : ''}`);
   const lastRateDay = parseUtc(rates.lastDay);
