@@ -121,8 +121,10 @@ describe("the scan's copy of the events table", () => {
   ] as const)('stays equal to the table through appends, in-place changes, replaced rows and deletes (%s)', (_, file) => {
     const { store, db, insertEvent: insert } = replicaWith(['c1', 'c2', 'c3'], file === ':memory:' ? file : path.join(dir, file));
     let helped = 0;
+    let [started, closed] = [0, 0];
     const countingHelper = (dbFile: string): EventReaderHelper => {
       const helper = startEventReaderHelper(dbFile);
+      started++;
       return {
         readRange: (after, upTo) => {
           const wait = helper.readRange(after, upTo);
@@ -132,7 +134,10 @@ describe("the scan's copy of the events table", () => {
             return answer;
           };
         },
-        close: helper.close,
+        close: () => {
+          closed++;
+          helper.close();
+        },
       };
     };
     const inputs = createAlertInputs(db, file === ':memory:' ? {} : { parallelReadMinRows: 1, startHelper: countingHelper });
@@ -167,6 +172,8 @@ describe("the scan's copy of the events table", () => {
       expect(agree()).toEqual([10, 9, 11]);
       // Whole reads: the first, and after the change in place, the replaced row and the deletes.
       expect(helped).toBe(file === ':memory:' ? 0 : 4);
+      // Each whole read started a helper thread and ended it once its half was in: none waits idle.
+      expect([started, closed]).toEqual(file === ':memory:' ? [0, 0] : [4, 4]);
     } finally {
       inputs.close();
       store.close();

@@ -63,6 +63,11 @@ export function createAlertInputs(db: Database.Database, options: AlertInputsOpt
     bounds.low !== null && bounds.high !== null && parallelMinRows > 0 && !db.memory && bounds.high - bounds.low + 1 >= parallelMinRows;
   let helper: EventReaderHelper | null = null;
   const startHelper = () => (helper ??= (options.startHelper ?? startEventReaderHelper)(db.name));
+  // Whole reads are rare after the first (a row changed in place), so the thread does not wait idle for one.
+  const stopHelper = () => {
+    helper?.close();
+    helper = null;
+  };
   // A large table's first whole read comes soon (the worker's first run): the helper loads meanwhile.
   if (splitsWholeReads(rowidBounds.get() as { low: number | null; high: number | null })) startHelper();
 
@@ -111,6 +116,7 @@ export function createAlertInputs(db: Database.Database, options: AlertInputsOpt
     }
     readRowsAfter(copy, split.middle, onProgress);
     const helped = split.helped();
+    stopHelper();
     const rowsInSnapshot = rowCount.get() as number;
     if (helped && helped.version === copy.version && copy.rowsSeen + helped.rows + (rowsAfter.get(split.high) as number) === rowsInSnapshot) {
       copy.columns.append(helped.columns);
@@ -127,7 +133,8 @@ export function createAlertInputs(db: Database.Database, options: AlertInputsOpt
     if (kept && kept.version === version) {
       readRowsAfter(kept, Number.MAX_SAFE_INTEGER, onProgress);
       if (rowCount.get() === kept.rowsSeen) {
-        prefetched = null; // not needed after all (its answer is dropped when the helper is next asked)
+        if (prefetched) stopHelper(); // not needed after all
+        prefetched = null;
         return kept.columns;
       }
     }
@@ -291,8 +298,7 @@ export function createAlertInputs(db: Database.Database, options: AlertInputsOpt
     /** Ends the helper thread, if one was started. */
     close(): void {
       prefetched = null;
-      helper?.close();
-      helper = null;
+      stopHelper();
     },
 
     /** First and newest event time (epoch ms, NaN when none) over the whole replica. */
