@@ -71,26 +71,42 @@ export type SnapshotPage = {
  */
 export async function readSnapshotPage(
   db: ServerDb,
-  options: { table: ShapeTable; scope: ShapeScope; afterId: string; limit: number },
+  options: {
+    table: ShapeTable;
+    scope: ShapeScope;
+    afterId: string;
+    limit: number;
+    /** When the page is full, the next page's keyset cursor is stored under (handle, page) by the same statement. */
+    nextCursor?: { handle: string; page: number };
+  },
 ): Promise<SnapshotPage> {
-  const { table, scope, afterId, limit } = options;
+  const { table, scope, afterId, limit, nextCursor } = options;
   const values = sql.join(
     shapeTableInfo(table).columns.map((column) => sql`${textFormSql(column)} AS ${sql.identifier(column.name)}`),
     sql`, `,
   );
   // The key as rowKey() writes it: "public"."<table>"/"<id with " doubled>".
   const keyPrefix = `"public"."${table}"/"`;
+  // One round trip per page: storing the next cursor rides along as a data-modifying CTE.
+  const storeCursor = nextCursor
+    ? sql`, stored AS (
+        INSERT INTO sync_snapshot_cursors (handle, page, after_id)
+        SELECT ${nextCursor.handle}, ${nextCursor.page}, last_id FROM page WHERE count = ${limit}
+        ON CONFLICT DO NOTHING)`
+    : sql``;
   const [page] = rowsOf<{ count: string | number; last_id: string | null; body: string }>(
     await db.execute(sql`
-      SELECT count(*) AS count, max(p.id) AS last_id, '[' || coalesce(string_agg(p.message, ',' ORDER BY p.id), '') || ']' AS body
-      FROM (
-        SELECT t.id AS id,
-               '{"key":' || to_json(${keyPrefix}::text || replace(t.id, '"', '""') || '"')::text || ',"value":' || row_to_json(v)::text
-                 || ',"headers":{"operation":"insert"}}' AS message
-        FROM ${sql.identifier(table)} t CROSS JOIN LATERAL (SELECT ${values}) v
-        WHERE t.id > ${afterId} AND ${rowScopeFilter(scope, table)}
-        ORDER BY t.id LIMIT ${limit}
-      ) p`),
+      WITH page AS (
+        SELECT count(*) AS count, max(p.id) AS last_id, '[' || coalesce(string_agg(p.message, ',' ORDER BY p.id), '') || ']' AS body
+        FROM (
+          SELECT t.id AS id,
+                 '{"key":' || to_json(${keyPrefix}::text || replace(t.id, '"', '""') || '"')::text || ',"value":' || row_to_json(v)::text
+                   || ',"headers":{"operation":"insert"}}' AS message
+          FROM ${sql.identifier(table)} t CROSS JOIN LATERAL (SELECT ${values}) v
+          WHERE t.id > ${afterId} AND ${rowScopeFilter(scope, table)}
+          ORDER BY t.id LIMIT ${limit}
+        ) p)${storeCursor}
+      SELECT count, last_id, body FROM page`),
   );
   return { count: Number(page?.count ?? 0), lastId: page?.last_id ?? null, body: page?.body ?? '[]' };
 }

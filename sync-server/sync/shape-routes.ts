@@ -96,16 +96,14 @@ export function registerShapeRoutes(app: FastifyInstance, options: ShapeRouteOpt
     reply.header('cache-control', 'no-store');
     if (offset.kind === 'start') return startShape(db(), reply, { table, scope, userId: auth.userId, pageSize });
 
-    const shape = await findShape(db(), handle!, { table, scope, userId: auth.userId });
-    if (!shape) return refetch(reply);
+    // A snapshot page needs its keyset cursor too: read with the shape, in one round trip.
+    const found = await findShape(db(), handle!, { table, scope, userId: auth.userId }, offset.kind === 'snapshot' ? offset.page : null);
+    if (!found) return refetch(reply);
+    const { shape, afterId } = found;
 
     if (offset.kind === 'snapshot') {
-      const [cursor] = await db()
-        .select({ afterId: syncSnapshotCursors.afterId })
-        .from(syncSnapshotCursors)
-        .where(and(eq(syncSnapshotCursors.handle, shape.handle), eq(syncSnapshotCursors.page, offset.page)));
-      if (!cursor) return refetch(reply);
-      return snapshotPage(db(), reply, { table, scope, handle: shape.handle, page: offset.page, afterId: cursor.afterId, snapshotSeq: shape.snapshotSeq, pageSize });
+      if (afterId === null) return refetch(reply);
+      return snapshotPage(db(), reply, { table, scope, handle: shape.handle, page: offset.page, afterId, snapshotSeq: shape.snapshotSeq, pageSize });
     }
 
     // The log: answered at once when something is there. A live request otherwise waits until a change to its rows arrives or the deadline passes. A wake-up only says
@@ -154,11 +152,10 @@ async function snapshotPage(
   options: { table: ShapeTable; scope: ShapeScope; handle: string; page: number; afterId: string; snapshotSeq: number; pageSize: number },
 ): Promise<string> {
   const { table, handle, page, pageSize } = options;
-  const rows = await readSnapshotPage(db, { table, scope: options.scope, afterId: options.afterId, limit: pageSize });
+  const rows = await readSnapshotPage(db, { table, scope: options.scope, afterId: options.afterId, limit: pageSize, nextCursor: { handle, page: page + 1 } });
   let next: string;
   if (rows.count === pageSize && rows.lastId !== null) {
-    await db.insert(syncSnapshotCursors).values({ handle, page: page + 1, afterId: rows.lastId }).onConflictDoNothing();
-    next = snapshotOffset(page + 1);
+    next = snapshotOffset(page + 1); // its cursor was stored by the page's statement
   } else {
     next = logOffset(options.snapshotSeq);
   }
@@ -210,10 +207,16 @@ function setShapeHeaders(reply: FastifyReply, options: { handle: string; offset:
   if (options.upToDate) reply.header('electric-up-to-date', '');
 }
 
-async function findShape(db: ServerDb, handle: string, expected: { table: ShapeTable; scope: ShapeScope; userId: string }) {
-  const [shape] = await db.select().from(syncShapes).where(eq(syncShapes.handle, handle));
+/** The caller's shape of this handle (null: unknown, foreign or for another scope) and, for a snapshot page, its keyset cursor (null: none stored). */
+async function findShape(db: ServerDb, handle: string, expected: { table: ShapeTable; scope: ShapeScope; userId: string }, page: number | null) {
+  const [row] = await db
+    .select({ shape: syncShapes, afterId: syncSnapshotCursors.afterId })
+    .from(syncShapes)
+    .leftJoin(syncSnapshotCursors, and(eq(syncSnapshotCursors.handle, syncShapes.handle), eq(syncSnapshotCursors.page, page ?? -1)))
+    .where(eq(syncShapes.handle, handle));
+  const shape = row?.shape;
   if (!shape || shape.tableName !== expected.table || shape.userId !== expected.userId || shape.scopeKey !== expected.scope.key) return null;
-  return shape;
+  return { shape, afterId: row.afterId ?? null };
 }
 
 /** 409: the handle is unknown, foreign or built for another scope; the client starts over from -1. */
