@@ -30,13 +30,13 @@ export const DEFAULT_PAGE_SIZE = 5_000;
 export const LIVE_TIMEOUT_MS = 20_000;
 
 /**
- * Column values per response (rows × columns), at most. The app's main process parses a response and
- * applies it to SQLite in one go, at about 1.5 µs per value, and the pages of two tables syncing at once
- * can land in one turn of its event loop: 10k values keep that near 30 ms (the 50 ms budget, measured by
- * `npm run bench -- --only main.event_loop`). A page of wide rows (properties: 34 columns) therefore
- * holds fewer of them than one of narrow rows (events: 8).
+ * Column values per response (rows × columns), at most. The app stores a page in one SQLite transaction
+ * on its main thread (about 1–3 µs per value, by machine), so the page size bounds how long that thread is
+ * busy: in paired runs of `npm run bench -- --only sync,main.event_loop` (2026-12-07), the longest block
+ * was 26–32 ms at 7,000 values against 30–49 ms at 10,000, at the same throughput. A page of wide rows
+ * (properties: 34 columns) therefore holds fewer of them than one of narrow rows (events: 8).
  */
-export const VALUES_PER_PAGE = 10_000;
+export const VALUES_PER_PAGE = 7_000;
 
 const rowsPerPage = (table: ShapeTable, maxRows: number) =>
   Math.max(1, Math.min(maxRows, Math.floor(VALUES_PER_PAGE / shapeTableInfo(table).columns.length)));
