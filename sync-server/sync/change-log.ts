@@ -77,7 +77,7 @@ export async function readSnapshotPage(
     afterId: string;
     limit: number;
     /** When the page is full, the next page's keyset cursor is stored under (handle, page) by the same statement. */
-    nextCursor?: { handle: string; page: number };
+    nextCursor: { handle: string; page: number };
   },
 ): Promise<SnapshotPage> {
   const { table, scope, afterId, limit, nextCursor } = options;
@@ -88,12 +88,6 @@ export async function readSnapshotPage(
   // The key as rowKey() writes it: "public"."<table>"/"<id with " doubled>".
   const keyPrefix = `"public"."${table}"/"`;
   // One round trip per page: storing the next cursor rides along as a data-modifying CTE.
-  const storeCursor = nextCursor
-    ? sql`, stored AS (
-        INSERT INTO sync_snapshot_cursors (handle, page, after_id)
-        SELECT ${nextCursor.handle}, ${nextCursor.page}, last_id FROM page WHERE count = ${limit}
-        ON CONFLICT DO NOTHING)`
-    : sql``;
   const [page] = rowsOf<{ count: string | number; last_id: string | null; body: string }>(
     await db.execute(sql`
       WITH page AS (
@@ -105,7 +99,11 @@ export async function readSnapshotPage(
           FROM ${sql.identifier(table)} t CROSS JOIN LATERAL (SELECT ${values}) v
           WHERE t.id > ${afterId} AND ${rowScopeFilter(scope, table)}
           ORDER BY t.id LIMIT ${limit}
-        ) p)${storeCursor}
+        ) p),
+      stored AS (
+        INSERT INTO sync_snapshot_cursors (handle, page, after_id)
+        SELECT ${nextCursor.handle}, ${nextCursor.page}, last_id FROM page WHERE count = ${limit}
+        ON CONFLICT DO NOTHING)
       SELECT count, last_id, body FROM page`),
   );
   return { count: Number(page?.count ?? 0), lastId: page?.last_id ?? null, body: page?.body ?? '[]' };
