@@ -657,3 +657,21 @@ export const serverCampaignClaims = pgTable(
   },
   (t) => [index('server_campaign_claims_campaign_idx').on(t.campaignId)],
 );
+
+// The server's write-ahead record of a run: a device reserves each recipient here (and only then gets
+// the recipient's tracking links) before it hands the message to its mail server. A device that takes a
+// run over after another crashed learns which recipients the crashed device may already have sent to,
+// even when that device's own send log never reached the server.
+export const serverCampaignReservations = pgTable(
+  'server_campaign_reservations',
+  {
+    runId: text('run_id').notNull(),
+    contactId: text('contact_id').notNull(),
+    brokerageId: text('brokerage_id')
+      .notNull()
+      .references(() => brokerages.id),
+    deviceId: text('device_id').notNull(),
+    reservedAt: ts('reserved_at').notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.runId, t.contactId] })],
+);

@@ -38,11 +38,11 @@ describeOnBothBackends('campaign claims and tracking', (backend) => {
     expect((await s.post('/v1/campaign-runs/run-1/claim', { campaignId: 'cmp-1', leaseSeconds: 'x' }, laptop.accessToken)).status).toBe(400);
     expect((await s.post('/v1/campaign-runs/run-1/renew', { generation: 1 }, laptop.accessToken)).status).toBe(200);
     expect((await s.post('/v1/campaign-runs/run-1/renew', { generation: 1 }, desktop.accessToken)).body.error.code).toBe('lease_lost');
-    expect((await s.post('/v1/campaign-runs/run-1/tokens', { generation: 1, contactIds: ['c-1'] }, desktop.accessToken)).status).toBe(409);
-    expect((await s.post('/v1/campaign-runs/run-1/tokens', { generation: 1, contactIds: ['c-404'] }, laptop.accessToken)).status).toBe(400);
+    expect((await s.post('/v1/campaign-runs/run-1/reserve', { generation: 1, contactIds: ['c-1'] }, desktop.accessToken)).status).toBe(409);
+    expect((await s.post('/v1/campaign-runs/run-1/reserve', { generation: 1, contactIds: ['c-404'] }, laptop.accessToken)).status).toBe(400);
 
     const link = 'https://example.com/report?a=1&b=2';
-    const tokens = await s.post('/v1/campaign-runs/run-1/tokens', { generation: 1, contactIds: ['c-1', 'c-2'], links: [link] }, laptop.accessToken);
+    const tokens = await s.post('/v1/campaign-runs/run-1/reserve', { generation: 1, contactIds: ['c-1', 'c-2'], links: [link] }, laptop.accessToken);
     expect(tokens.status).toBe(200);
     const mine = tokens.body.tokens['c-1'] as { open: string; unsubscribe: string; clicks: Record<string, string> };
     expect(mine.open).toMatch(new RegExp(`^${s.url}/t/o/[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]{22}\\.gif$`));
@@ -116,6 +116,31 @@ describeOnBothBackends('campaign claims and tracking', (backend) => {
     const takeover = await s.post('/v1/campaign-runs/run-2/claim', { campaignId: 'cmp-1' }, desktop.accessToken);
     expect(takeover.body).toMatchObject({ deviceId: desktop.deviceId, generation: 2 });
     expect((await s.post('/v1/campaign-runs/run-2/renew', { generation: 1 }, laptop.accessToken)).body.error.code).toBe('lease_lost');
+
+    // ---- Reservations: what the crashed holder took is not handed out again ----
+    nowMs += 1_000;
+    const third = await s.post('/v1/campaign-runs/run-3/claim', { campaignId: 'cmp-1', leaseSeconds: 10 }, laptop.accessToken);
+    expect((await s.post('/v1/campaign-runs/run-3/reserve', { generation: 1, contactIds: ['c-1', 'c-2'] }, laptop.accessToken)).status).toBe(200);
+    // Asking again from the same device re-issues the links: its own send log says what became of them.
+    const again = await s.post('/v1/campaign-runs/run-3/reserve', { generation: 1, contactIds: ['c-2'] }, laptop.accessToken);
+    expect(Object.keys(again.body.tokens)).toEqual(['c-2']);
+    expect(again.body.elsewhere).toEqual({});
+    // The laptop's send log reached the server for Bo only (Ann was handed over, then the laptop died).
+    await s.db.execute(sql`
+      INSERT INTO campaign_sends (id, brokerage_id, campaign_id, run_id, contact_id, email, status)
+      VALUES ('cs-bo-3', 'b-camp', 'cmp-1', 'run-3', 'c-2', 'bo@example.com', 'sent')`);
+    nowMs += 11_000;
+    const desktopLease = await s.post('/v1/campaign-runs/run-3/claim', { campaignId: 'cmp-1' }, desktop.accessToken);
+    expect(desktopLease.body).toMatchObject({ deviceId: desktop.deviceId, generation: 2 });
+    const taken = await s.post('/v1/campaign-runs/run-3/reserve', { generation: 2, contactIds: ['c-1', 'c-2'] }, desktop.accessToken);
+    expect(taken.status).toBe(200);
+    expect(taken.body.tokens).toEqual({});
+    expect(taken.body.elsewhere).toEqual({
+      'c-1': { state: 'in_doubt', deviceName: 'Laptop', reservedAt: expect.any(String) },
+      'c-2': { state: 'done', deviceName: 'Laptop', reservedAt: expect.any(String) },
+    });
+    // The lapsed holder can reserve nothing more.
+    expect((await s.post('/v1/campaign-runs/run-3/reserve', { generation: third.body.generation, contactIds: ['c-1'] }, laptop.accessToken)).body.error.code).toBe('lease_lost');
 
     // ---- Expired tokens are refused ----
     nowMs += 401 * 86_400_000;

@@ -3,8 +3,10 @@
 //   POST /v1/campaign-runs/:runId/claim    {campaignId, leaseSeconds?}          → the lease (409 when held/done)
 //   POST /v1/campaign-runs/:runId/renew    {generation, leaseSeconds?}          → the lease (409 lease_lost)
 //   POST /v1/campaign-runs/:runId/release  {generation, completed}              → {completed}
-//   POST /v1/campaign-runs/:runId/tokens   {generation, contactIds, links}      → per-recipient tracking URLs,
-//                                                                                and which recipients are suppressed
+//   POST /v1/campaign-runs/:runId/reserve  {generation, contactIds, links}      → reserves the recipients for this
+//                                                                                device and returns their tracking URLs,
+//                                                                                which are suppressed, and which another
+//                                                                                device reserved (`elsewhere`)
 //   GET  /t/o/<token>.gif        open pixel          → records email_opened
 //   GET  /t/c/<token>?u=<url>    click redirect      → records email_clicked, 302 to the signed URL only
 //   GET  /u/<token>              unsubscribe page    (a button; GET never unsubscribes: link scanners fetch it)
@@ -19,7 +21,7 @@ import { z } from 'zod';
 import { rowsOf, type ServerDb } from '../database.ts';
 import { authOf, requireAuth } from '../auth/require-auth.ts';
 import { ApiError, parseBody } from '../http/errors.ts';
-import { claimRun, DEFAULT_LEASE_SECONDS, MAX_LEASE_SECONDS, releaseRun, renewRun, requireLease, type Caller } from './run-claims.ts';
+import { claimRun, DEFAULT_LEASE_SECONDS, MAX_LEASE_SECONDS, releaseRun, renewRun, requireLease, reserveRecipients, type Caller } from './run-claims.ts';
 import { resolveTrackingKey, signToken, TOKEN_LIFETIME_SECONDS, urlHash, verifyToken, type TokenPayload } from './tracking-tokens.ts';
 
 export type CampaignRoutesOptions = {
@@ -117,7 +119,7 @@ export async function registerCampaignRoutes(app: FastifyInstance, options: Camp
     return releaseRun(db, callerOf(request), { runId: runIdOf(request), ...body }, now());
   });
 
-  app.post<{ Params: { runId: string } }>('/v1/campaign-runs/:runId/tokens', { preHandler: requireAuth }, async (request) => {
+  app.post<{ Params: { runId: string } }>('/v1/campaign-runs/:runId/reserve', { preHandler: requireAuth }, async (request) => {
     const caller = callerOf(request);
     const body = parseBody(tokensSchema, request.body ?? {});
     const runId = runIdOf(request);
@@ -143,12 +145,14 @@ export async function registerCampaignRoutes(app: FastifyInstance, options: Camp
     )) {
       suppressed[row.id] = row.reason;
     }
+    // Reserved before any link is signed: no message can go out without the server knowing which device sent it.
+    const { elsewhere } = await reserveRecipients(db, caller, runId, body.contactIds, at);
     const base = baseOf(request);
     const issued = Math.floor(at.getTime() / 1000);
     const common = { b: caller.brokerageId, m: claim.campaign_id, r: runId, i: issued, x: issued + TOKEN_LIFETIME_SECONDS };
     const tokens: Record<string, { open: string; unsubscribe: string; clicks: Record<string, string> }> = {};
     for (const contactId of body.contactIds) {
-      if (suppressed[contactId]) continue;
+      if (suppressed[contactId] || elsewhere[contactId]) continue;
       const clicks: Record<string, string> = {};
       for (const link of body.links) clicks[link] = `${base}/t/c/${signToken(key, { ...common, k: 'c', c: contactId, h: urlHash(link) })}?u=${encodeURIComponent(link)}`;
       tokens[contactId] = {
@@ -157,7 +161,7 @@ export async function registerCampaignRoutes(app: FastifyInstance, options: Camp
         clicks,
       };
     }
-    return { tokens, suppressed };
+    return { tokens, suppressed, elsewhere };
   });
 
   // ---- Public tracking endpoints (no sign-in: the signed token is the credential) ----

@@ -126,3 +126,53 @@ export async function requireLease(db: ServerDb, caller: Caller, runId: string, 
   }
   return row;
 }
+
+/** A recipient another device reserved: 'done' when its send log on the server has an outcome, else in doubt. */
+export type ReservedElsewhere = { state: 'done' | 'in_doubt'; deviceName: string; reservedAt: string };
+
+// Outcomes a device records after the handoff; 'sending' (or no row) means the outcome never reached us.
+const FINAL_SEND_STATUSES = ['sent', 'failed', 'bounced', 'unknown', 'skipped'];
+
+/**
+ * Reserves recipients of a run for the caller's device, which must hold the run's live lease. A recipient
+ * already reserved by this device is reserved again (its own send log decides what happened to it); one
+ * reserved by another device is not handed out again, and comes back in `elsewhere`.
+ */
+export async function reserveRecipients(
+  db: ServerDb,
+  caller: Caller,
+  runId: string,
+  contactIds: string[],
+  now: Date,
+): Promise<{ reserved: string[]; elsewhere: Record<string, ReservedElsewhere> }> {
+  const ids = sql.join(contactIds.map((c) => sql`${c}`), sql`, `);
+  const reserved = rowsOf<{ contact_id: string }>(
+    await db.execute(sql`
+      INSERT INTO server_campaign_reservations (run_id, contact_id, brokerage_id, device_id, reserved_at)
+      SELECT ${runId}, c, ${caller.brokerageId}, ${caller.deviceId}, ${now.toISOString()} FROM unnest(ARRAY[${ids}]::text[]) AS c
+      ON CONFLICT (run_id, contact_id) DO UPDATE SET reserved_at = excluded.reserved_at
+        WHERE server_campaign_reservations.device_id = excluded.device_id
+      RETURNING contact_id`),
+  ).map((row) => row.contact_id);
+  const mine = new Set(reserved);
+  const others = contactIds.filter((contactId) => !mine.has(contactId));
+  const elsewhere: Record<string, ReservedElsewhere> = {};
+  if (others.length > 0) {
+    const rows = rowsOf<{ contact_id: string; device_name: string | null; reserved_at: string | Date; status: string | null }>(
+      await db.execute(sql`
+        SELECT r.contact_id, d.name AS device_name, r.reserved_at, s.status
+        FROM server_campaign_reservations r
+        LEFT JOIN devices d ON d.id = r.device_id
+        LEFT JOIN campaign_sends s ON s.run_id = r.run_id AND s.contact_id = r.contact_id AND s.brokerage_id = r.brokerage_id
+        WHERE r.run_id = ${runId} AND r.brokerage_id = ${caller.brokerageId} AND r.contact_id IN (${sql.join(others.map((c) => sql`${c}`), sql`, `)})`),
+    );
+    for (const row of rows) {
+      elsewhere[row.contact_id] = {
+        state: row.status !== null && FINAL_SEND_STATUSES.includes(row.status) ? 'done' : 'in_doubt',
+        deviceName: row.device_name ?? 'another device',
+        reservedAt: iso(row.reserved_at),
+      };
+    }
+  }
+  return { reserved, elsewhere };
+}

@@ -2,8 +2,9 @@
 // devices with real SQLite replicas and the real sync engine, and a real SMTP server on loopback.
 // Proves: every recipient gets exactly one correctly personalised message with both MIME parts and the
 // RFC 8058 headers; hostile names arrive escaped; 4xx is retried and 5xx recorded with the reason; a
-// process killed mid-run resumes without a duplicate; two devices racing one run send it once; and an
-// unsubscribe that reaches the server mid-run wins over the queued send.
+// process killed mid-run resumes without a duplicate; another device taking over a dead sender's run
+// resends nobody; two devices racing one run send it once; and an unsubscribe that reaches the server
+// mid-run wins over the queued send.
 import { spawn } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -79,6 +80,28 @@ describe('campaign sending', () => {
       retry: { attempts: 3, baseDelayMs: 20 },
       ...extra,
     });
+
+  /** Sends a run from a process of its own that kills itself at `crash` (electron/campaigns/sending/testing/crash-sender.ts). */
+  const crashSender = (options: { file: string; session: DeviceSession; runId: string; crash: { point: 'afterAccepted' | 'afterRecorded'; nth: number } }) => {
+    const config = {
+      file: options.file,
+      serverUrl: server.url,
+      accessToken: options.session.accessToken,
+      deviceId: options.session.deviceId,
+      user: { id: agent.id, brokerageId: BROKERAGE, name: 'Avery Agent', email: agent.email },
+      smtpPort: smtp.port,
+      campaign: { ...campaign, ownerId: agent.id },
+      runId: options.runId,
+      crash: options.crash,
+    };
+    return new Promise<string>((resolve) => {
+      const child = spawn(process.execPath, ['--import', 'tsx', 'electron/campaigns/sending/testing/crash-sender.ts', JSON.stringify(config)], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+      let out = '';
+      child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
+      child.stderr.on('data', (chunk: Buffer) => (out += chunk.toString()));
+      child.on('exit', (code, signal) => resolve(`${out}\nexit ${signal ?? code}`));
+    });
+  };
 
   const sendRows = (device: TestDevice, runId: string) =>
     device.sqlite.prepare('SELECT contact_id, status, error, message_id FROM campaign_sends WHERE run_id = ? ORDER BY contact_id').all(runId) as {
@@ -188,24 +211,7 @@ describe('campaign sending', () => {
     synced.close();
     devices.splice(devices.indexOf(synced), 1);
 
-    const config = {
-      file,
-      serverUrl: server.url,
-      accessToken: laptop.accessToken,
-      deviceId: laptop.deviceId,
-      user: { id: agent.id, brokerageId: BROKERAGE, name: 'Avery Agent', email: agent.email },
-      smtpPort: smtp.port,
-      campaign: { ...campaign, ownerId: agent.id },
-      runId: 'run-crash',
-      crash: { point: 'afterAccepted', nth: 3 },
-    };
-    const output = await new Promise<string>((resolve) => {
-      const child = spawn(process.execPath, ['--import', 'tsx', 'electron/campaigns/sending/testing/crash-sender.ts', JSON.stringify(config)], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
-      let out = '';
-      child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
-      child.stderr.on('data', (chunk: Buffer) => (out += chunk.toString()));
-      child.on('exit', (_code, signal) => resolve(`${out}\nexit ${signal ?? _code}`));
-    });
+    const output = await crashSender({ file, session: laptop, runId: 'run-crash', crash: { point: 'afterAccepted', nth: 3 } });
     expect(output).toContain('crash c-04');
     expect(output).toContain('exit SIGKILL');
     // Three messages reached the mail server; the third's outcome was never recorded.
@@ -221,6 +227,40 @@ describe('campaign sending', () => {
     const unknown = sendRows(device, 'run-crash').find((r) => r.contact_id === 'c-04')!;
     expect(unknown.status).toBe('unknown');
     expect(unknown.error).toContain(unknown.message_id);
+  }, 90_000);
+
+  it('another device taking over a run whose sender died before its send log reached the server resends nobody', async () => {
+    // The crashing sender pushes nothing: its whole send log is stuck on its disk, the worst case for a takeover.
+    const file = path.join(dir, 'dead-laptop.sqlite');
+    const laptop = await signInDevice(server.url, agent, 'Dead laptop');
+    const synced = await openDevice('dead-laptop-first', laptop, file);
+    await synced.engine.idle();
+    synced.close();
+    devices.splice(devices.indexOf(synced), 1);
+    const output = await crashSender({ file, session: laptop, runId: 'run-takeover', crash: { point: 'afterAccepted', nth: 3 } });
+    expect(output).toContain('exit SIGKILL');
+    expect(receivedBy('run-takeover')).toEqual(['ann@example.com', 'bo@example.com', 'tempfail@example.com']);
+
+    // The lease lapses (as it would two minutes later) and the desktop takes the run over.
+    await server.db.execute(sql`UPDATE server_campaign_claims SET lease_expires_at = now() - interval '1 second' WHERE run_id = 'run-takeover'`);
+    const desktop = await openDevice('takeover-desktop', await signInDevice(server.url, agent, 'Desktop'));
+    expect(sendRows(desktop, 'run-takeover')).toEqual([]);
+    const result = await run(desktop, 'run-takeover');
+    expect(result.state).toBe('done');
+
+    // Nobody got two. What the laptop reserved and never reported is in doubt: flagged, not resent.
+    const received = receivedBy('run-takeover');
+    expect(new Set(received).size).toBe(received.length);
+    const rows = sendRows(desktop, 'run-takeover');
+    for (const contactId of ['c-01', 'c-02', 'c-04']) {
+      expect(rows.find((r) => r.contact_id === contactId)).toMatchObject({ status: 'unknown', error: expect.stringContaining('Dead laptop took this message') });
+    }
+    // Every recipient has a row (none silently dropped); the desktop sent to the ones the laptop never took.
+    expect(rows).toHaveLength(result.total);
+    expect(result.unknown).toBe(rows.filter((r) => r.status === 'unknown').length);
+    const sentByDesktop = rows.filter((r) => r.status === 'sent').map((r) => r.contact_id);
+    expect(sentByDesktop.length).toBeGreaterThan(0);
+    expect(received).toHaveLength(3 + sentByDesktop.length);
   }, 90_000);
 
   it('two devices of the same user racing one run: one sends, the other is refused, nobody gets two', async () => {

@@ -20,8 +20,20 @@ export type RunClient = {
   claim(runId: string, campaignId: string, leaseSeconds: number): Promise<RunLease>;
   renew(runId: string, generation: number, leaseSeconds: number): Promise<RunLease>;
   release(runId: string, generation: number, completed: boolean): Promise<void>;
-  /** Tracking links per recipient, and the recipients the server knows to be suppressed (no links for them). */
-  links(runId: string, generation: number, contactIds: string[], links: string[]): Promise<{ tokens: Record<string, RecipientLinks>; suppressed: Record<string, string> }>;
+  /**
+   * Reserves recipients for this device before their messages go out. Answers their tracking links, the
+   * ones the server knows to be suppressed, and the ones another device reserved first (no links for either).
+   */
+  reserve(runId: string, generation: number, contactIds: string[], links: string[]): Promise<Reservation>;
+};
+
+/** A recipient another device reserved: `done` when its outcome reached the server, else `in_doubt`. */
+export type ReservedElsewhere = { state: 'done' | 'in_doubt'; deviceName: string; reservedAt: string };
+
+export type Reservation = {
+  tokens: Record<string, RecipientLinks>;
+  suppressed: Record<string, string>;
+  elsewhere: Record<string, ReservedElsewhere>;
 };
 
 export function createRunClient(options: {
@@ -60,7 +72,6 @@ export function createRunClient(options: {
     claim: (runId, campaignId, leaseSeconds) => post(`${run(runId)}/claim`, { campaignId, leaseSeconds }),
     renew: (runId, generation, leaseSeconds) => post(`${run(runId)}/renew`, { generation, leaseSeconds }),
     release: async (runId, generation, completed) => void (await post(`${run(runId)}/release`, { generation, completed })),
-    links: (runId, generation, contactIds, links) =>
-      post<{ tokens: Record<string, RecipientLinks>; suppressed: Record<string, string> }>(`${run(runId)}/tokens`, { generation, contactIds, links }),
+    reserve: (runId, generation, contactIds, links) => post<Reservation>(`${run(runId)}/reserve`, { generation, contactIds, links }),
   };
 }

@@ -14,10 +14,12 @@
 //    becomes 'unknown' with its Message-ID, for the user to review (their Sent folder or the mail
 //    server's log can settle it by that Message-ID) and to send again by hand if they wish.
 // 5. Right before each message, the suppression list is checked again.
-//
-// Known limit: if a device crashes and *another* device takes the run over after the lease lapses, rows
-// the crashed device had logged but not yet pushed to the server are invisible to the new holder. The
-// lease (default 2 minutes) and the push after every message keep that window small; it is documented.
+// 6. Recipients are reserved on the server, a page at a time, before their messages are handed over (the
+//    server signs their tracking links only then). A device that takes the run over after another one
+//    crashed is told which recipients that device reserved: those whose outcome reached the server are
+//    done; the others are in doubt, exactly like a crashed 'sending' row here, so they become 'unknown'
+//    and are not resent — even though the crashed device's own send log never reached the server.
+//    Pages are small, so at most one page (its unsent part included) is in doubt after a takeover.
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import type { LocalEdit } from '../../sync/replica.ts';
@@ -89,6 +91,9 @@ export type SendRunOptions = {
 };
 
 const validEmail = z.email();
+
+/** Recipients reserved per request: small, because after a crash on another device a reserved page is in doubt. */
+export const DEFAULT_PAGE_SIZE = 20;
 
 /** Deterministic ids: both devices and every retry name the same row for (run, contact). */
 export const sendRowId = (runId: string, contactId: string) => `cs-${createHash('sha256').update(`${runId}\u0000${contactId}`).digest('hex').slice(0, 40)}`;
@@ -211,15 +216,16 @@ export async function sendRun(options: SendRunOptions): Promise<RunResult> {
     report();
 
     const trackedLinks = trackableLinks(campaign.body);
-    const pageSize = options.pageSize ?? 200;
+    const pageSize = options.pageSize ?? DEFAULT_PAGE_SIZE;
     const concurrency = Math.max(1, options.concurrency ?? 4);
     const inFlight = new Set<Promise<void>>();
     const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
-
     for (let start = 0; start < todo.length; start += pageSize) {
       if (options.signal?.aborted || leaseLost) break;
       const page = todo.slice(start, start + pageSize);
-      const { tokens: tracking, suppressed: suppressedOnServer } = await options.runs.links(runId, lease.generation, page.map((r) => r.contactId), trackedLinks);
+      // Not reserved ahead: the server's answer includes the newest suppressions, so an unsubscribe that
+      // arrives while the previous page goes out still wins.
+      const { tokens: tracking, suppressed: suppressedOnServer, elsewhere } = await options.runs.reserve(runId, lease.generation, page.map((r) => r.contactId), trackedLinks);
 
       for (const recipient of page) {
         if (options.signal?.aborted) break;
@@ -230,6 +236,32 @@ export async function sendRun(options: SendRunOptions): Promise<RunResult> {
         }
         const id = sendRowId(runId, recipient.contactId);
         const messageId = messageIdFor(runId, recipient.contactId, options.smtp.fromEmail);
+        const other = elsewhere[recipient.contactId];
+        if (other?.state === 'done') {
+          // Sent (or settled) by another device; its send log row arrives by sync.
+          progress.alreadyDone += 1;
+          report();
+          continue;
+        }
+        if (other) {
+          write({
+            table: 'campaign_sends',
+            op: 'insert',
+            id,
+            changes: {
+              campaign_id: campaign.id,
+              run_id: runId,
+              contact_id: recipient.contactId,
+              email: recipient.email,
+              message_id: messageId,
+              status: 'unknown',
+              error: `${other.deviceName} took this message at ${other.reservedAt} and stopped before reporting whether it went out, so it was not resent. Look for Message-ID ${messageId} in that device's Sent folder.`,
+            },
+          });
+          progress.unknown += 1;
+          report();
+          continue;
+        }
         if (!validEmail.safeParse(recipient.email).success) {
           progress.failed += 1;
           report();
