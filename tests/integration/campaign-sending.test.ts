@@ -81,6 +81,17 @@ describe('campaign sending', () => {
       ...extra,
     });
 
+  /** A signed-in device's replica, synced and closed, for a sender process to open. */
+  const syncedReplicaFile = async (name: string, deviceName: string) => {
+    const file = path.join(dir, `${name}.sqlite`);
+    const session = await signInDevice(server.url, agent, deviceName);
+    const synced = await openDevice(`${name}-first`, session, file);
+    await synced.engine.idle();
+    synced.close();
+    devices.splice(devices.indexOf(synced), 1);
+    return { file, session };
+  };
+
   /** Sends a run from a process of its own that kills itself at `crash` (electron/campaigns/sending/testing/crash-sender.ts). */
   const crashSender = (options: { file: string; session: DeviceSession; runId: string; crash: { point: 'afterAccepted' | 'afterRecorded'; nth: number } }) => {
     const config = {
@@ -204,13 +215,7 @@ describe('campaign sending', () => {
   }, 60_000);
 
   it('a sender killed after the mail server took a message resumes without sending anyone twice', async () => {
-    const file = path.join(dir, 'crashing.sqlite');
-    const laptop = await signInDevice(server.url, agent, 'Crashing laptop');
-    const synced = await openDevice('crashing-first', laptop, file);
-    await synced.engine.idle();
-    synced.close();
-    devices.splice(devices.indexOf(synced), 1);
-
+    const { file, session: laptop } = await syncedReplicaFile('crashing', 'Crashing laptop');
     const output = await crashSender({ file, session: laptop, runId: 'run-crash', crash: { point: 'afterAccepted', nth: 3 } });
     expect(output).toContain('crash c-04');
     expect(output).toContain('exit SIGKILL');
@@ -231,12 +236,7 @@ describe('campaign sending', () => {
 
   it('another device taking over a run whose sender died before its send log reached the server resends nobody', async () => {
     // The crashing sender pushes nothing: its whole send log is stuck on its disk, the worst case for a takeover.
-    const file = path.join(dir, 'dead-laptop.sqlite');
-    const laptop = await signInDevice(server.url, agent, 'Dead laptop');
-    const synced = await openDevice('dead-laptop-first', laptop, file);
-    await synced.engine.idle();
-    synced.close();
-    devices.splice(devices.indexOf(synced), 1);
+    const { file, session: laptop } = await syncedReplicaFile('dead-laptop', 'Dead laptop');
     const output = await crashSender({ file, session: laptop, runId: 'run-takeover', crash: { point: 'afterAccepted', nth: 3 } });
     expect(output).toContain('exit SIGKILL');
     expect(receivedBy('run-takeover')).toEqual(['ann@example.com', 'bo@example.com', 'tempfail@example.com']);
