@@ -68,20 +68,23 @@ function createPendingRuns() {
   };
 }
 
-/** The client's fetch: decodes rows itself and passes the client references instead (see the header). */
+/**
+ * The client's fetch: decodes rows itself and passes the client references instead (see the header).
+ * It answers as soon as the response's headers are in, with a body that follows once decoded: the
+ * client's prefetch builds the next page's URL from these headers, so the next request is already on
+ * its way while this page is read and decoded (otherwise every page of a table would wait for the
+ * previous one's decoding, and the pages of one table are a chain).
+ */
 function decodingFetch(baseFetch: typeof fetch, columns: readonly WireColumn[], pending: ReturnType<typeof createPendingRuns>, onDecoded?: (rows: number) => void): typeof fetch {
   const decoder = createChangeDecoder(columns);
-  return async (input, init) => {
-    const response = await baseFetch(input, init);
-    if (response.status !== 200) return response; // errors, 204: the client handles them as they are
-    const text = await response.text();
+  const decode = (text: string): string => {
     let messages: Wire[];
     try {
       messages = JSON.parse(text || '[]') as Wire[];
     } catch {
-      return new Response(text, response); // not JSON: the client reports it as it would any bad body
+      return text; // not JSON: the client reports it as it would any bad body
     }
-    if (!Array.isArray(messages)) return new Response(text, response);
+    if (!Array.isArray(messages)) return text;
     const out: Wire[] = [];
     let run: ShapeChange[] | null = null;
     let decoded = 0;
@@ -97,10 +100,32 @@ function decodingFetch(baseFetch: typeof fetch, columns: readonly WireColumn[], 
       }
     }
     if (decoded > 0) onDecoded?.(decoded);
+    return JSON.stringify(out);
+  };
+  // Pages are decoded one after the other in the order they were requested: the references the client
+  // passes on must come out in page order (taking one drops every older one).
+  let decodedBefore: Promise<unknown> = Promise.resolve();
+  return async (input, init) => {
+    const response = await baseFetch(input, init);
+    if (response.status !== 200) return response; // errors, 204: the client handles them as they are
+    const text = response.text();
+    const body = decodedBefore.then(() => text).then(decode);
+    // A response the client drops unread (an aborted prefetch) must neither stop the next nor go unhandled.
+    decodedBefore = body.catch(() => {});
     const headers = new Headers(response.headers);
     headers.delete('content-length');
     headers.delete('content-encoding');
-    return new Response(JSON.stringify(out), { status: response.status, statusText: response.statusText, headers });
+    const stream = new ReadableStream<Uint8Array>({
+      async pull(controller) {
+        try {
+          controller.enqueue(new TextEncoder().encode(await body));
+          controller.close();
+        } catch (error) {
+          controller.error(error);
+        }
+      },
+    });
+    return new Response(stream, { status: response.status, statusText: response.statusText, headers });
   };
 }
 
