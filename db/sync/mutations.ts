@@ -40,6 +40,11 @@ export type TableRule = {
    * these fields are merged; the rest belong to later edits of the row. Omitted: every field merges.
    */
   mergedOnReinsert?: readonly string[];
+  /**
+   * A field whose values are ordered by how settled they are: a more settled value wins over a less settled
+   * one whatever the clocks say, and takes the `with` fields along; values of the same rank go by the clocks.
+   */
+  settledBy?: { field: string; rank: Readonly<Record<string, number>>; with: readonly string[] };
 };
 
 const contactFields = z.object({
@@ -204,6 +209,10 @@ export const MUTATION_CATALOGUE = {
     }),
     requiredOnInsert: ['campaign_id', 'run_id', 'contact_id', 'email'],
     references: { campaign_id: 'campaigns', contact_id: 'contacts' },
+    // What a device learnt from the mail server beats a guess: a sender that died and comes back online
+    // after another device took its run over reports 'sent' (with the time) over that device's later
+    // 'unknown', and a late 'sending' never reopens a settled message.
+    settledBy: { field: 'status', rank: { sending: 0, unknown: 1, sent: 2, failed: 2, bounced: 2, skipped: 2 }, with: ['error', 'sent_at'] },
   },
   suppressions: {
     ops: ['insert'],

@@ -108,7 +108,7 @@ async function applyOne(tx: Tx, auth: AuthContext, mutation: Mutation, at: Date)
         : mutation.op === 'insert'
           ? mergedOnReinsert(rule, mutation.changes)
           : mutation.changes;
-    await mergeFields(tx, auth, table, existing, mutation, changes, at);
+    await mergeFields(tx, auth, table, rule, existing, mutation, changes, at);
   }
 
   // The row must still be the caller's to see after the change (e.g. an agent cannot hand a contact away).
@@ -184,14 +184,25 @@ const nodeOf = (hlc: string) => hlc.slice(hlc.lastIndexOf(':') + 1);
  * Per-field last-writer-wins: a field takes the incoming value only if the edit's HLC is newer than the
  * one that last set the field. Whichever value loses a concurrent edit is logged with both values.
  */
-async function mergeFields(tx: Tx, auth: AuthContext, table: ShapeTable, existing: Row, mutation: Mutation, changes: Row, at: Date): Promise<void> {
+/** +1 when the incoming value of a `settledBy` field is more settled than the stored one, -1 when less, else 0. */
+function settledOrder(rule: TableRule, existing: Row, changes: Row): number {
+  const settle = rule.settledBy;
+  if (!settle || !(settle.field in changes)) return 0;
+  const rankOf = (value: unknown) => settle.rank[String(value)] ?? -1;
+  return Math.sign(rankOf(changes[settle.field]) - rankOf(existing[settle.field]));
+}
+
+async function mergeFields(tx: Tx, auth: AuthContext, table: ShapeTable, rule: TableRule, existing: Row, mutation: Mutation, changes: Row, at: Date): Promise<void> {
   const info = shapeTableInfo(table);
+  const settle = rule.settledBy;
+  const settled = settledOrder(rule, existing, changes);
   const fieldHlcs = { ...((existing.field_hlcs as Record<string, string> | null) ?? {}) };
   const updates: Row = {};
   for (const [field, incoming] of Object.entries(changes)) {
     const column = info.byName.get(field)!;
     const current = fieldHlcs[field] ?? '';
-    const order = compareHlc(mutation.hlc, current);
+    const ranked = settled !== 0 && settle !== undefined && (field === settle.field || settle.with.includes(field));
+    const order = ranked ? settled : compareHlc(mutation.hlc, current);
     if (order > 0) {
       // Overwriting an edit this device never saw (its base differs) from another device: that edit lost.
       const concurrent = current !== '' && nodeOf(current) !== nodeOf(mutation.hlc) && mutation.baseHlcs?.[field] !== current;
@@ -199,7 +210,8 @@ async function mergeFields(tx: Tx, auth: AuthContext, table: ShapeTable, existin
         await logConflict(tx, auth, table, existing, { field, winner: incoming, winnerHlc: mutation.hlc, loser: existing[field], loserHlc: current, loserIsCaller: false });
       }
       updates[field] = incoming;
-      fieldHlcs[field] = mutation.hlc;
+      // A value that won by rank keeps the newer clock, so clocks only ever move forward.
+      fieldHlcs[field] = compareHlc(mutation.hlc, current) > 0 ? mutation.hlc : current;
     } else if (order < 0 && !sameValue(column, existing[field], incoming)) {
       await logConflict(tx, auth, table, existing, { field, winner: existing[field], winnerHlc: current, loser: incoming, loserHlc: mutation.hlc, loserIsCaller: true });
     }

@@ -399,4 +399,31 @@ describeOnBothBackends('POST /v1/mutations', (backend) => {
       expect(ok.body.results[0].status).toBe('applied');
     });
   });
+
+  describe('settled values', () => {
+    it('a send status learnt from the mail server beats a guess whatever the clocks say; equal ranks go by the clocks', async () => {
+      const { server, agentA, agentA2 } = env.current;
+      const id = fixtureId('a', 'campaign_sends', 'a');
+      const sendRow = async () => rowsOf<{ status: string; error: string | null; sent_at: string | null; field_hlcs: Record<string, string> }>(await server.db.execute(sql`SELECT status, error, sent_at, field_hlcs FROM campaign_sends WHERE id = ${id}`))[0]!;
+      // The phone took the run over and marked the message in doubt.
+      const guess = hlc(9300, agentA2.deviceId);
+      await push(server, agentA2, [{ id: 200, table: 'campaign_sends', op: 'update', pk: id, changes: { status: 'unknown', error: 'Laptop took this message and stopped' }, hlc: guess }]);
+      // The laptop, back online, reports what the mail server said before it died: an older clock, yet it wins, with its time.
+      const sentAt = new Date(T + 9_200).toISOString();
+      const late = await push(server, agentA, [{ id: 200, table: 'campaign_sends', op: 'update', pk: id, changes: { status: 'sent', error: null, sent_at: sentAt }, hlc: hlc(9200, agentA.deviceId) }]);
+      expect(late.body.results[0].status).toBe('applied');
+      expect(await sendRow()).toMatchObject({ status: 'sent', error: null, sent_at: expect.any(String) });
+      expect(new Date((await sendRow()).sent_at!).toISOString()).toBe(sentAt);
+      // Clocks never move back: the field keeps the newer clock it had.
+      expect((await sendRow()).field_hlcs.status).toBe(guess);
+      // The overwritten guess is on record.
+      expect((await conflictsOf(server, id)).map((c) => [c.field, c.losingValue])).toContainEqual(['status', 'unknown']);
+      // A late 'sending' (a newer clock) never reopens a settled message.
+      await push(server, agentA, [{ id: 201, table: 'campaign_sends', op: 'update', pk: id, changes: { status: 'sending', error: null }, hlc: hlc(9400, agentA.deviceId) }]);
+      expect((await sendRow()).status).toBe('sent');
+      // Same rank (a bounce reported later): the newer clock wins as usual.
+      await push(server, agentA2, [{ id: 201, table: 'campaign_sends', op: 'update', pk: id, changes: { status: 'bounced', error: '550 No such user' }, hlc: hlc(9500, agentA2.deviceId) }]);
+      expect(await sendRow()).toMatchObject({ status: 'bounced', error: '550 No such user' });
+    });
+  });
 });

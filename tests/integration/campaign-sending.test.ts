@@ -3,7 +3,7 @@
 // Proves: every recipient gets exactly one correctly personalised message with both MIME parts and the
 // RFC 8058 headers; hostile names arrive escaped; 4xx is retried and 5xx recorded with the reason; a
 // process killed mid-run resumes without a duplicate; another device taking over a dead sender's run
-// resends nobody; two devices racing one run send it once; and an unsubscribe that reaches the server
+// resends nobody (and the dead sender's own log, once back, settles what it knew); two devices racing one run send it once; and an unsubscribe that reaches the server
 // mid-run wins over the queued send.
 import { spawn } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
@@ -261,6 +261,18 @@ describe('campaign sending', () => {
     const sentByDesktop = rows.filter((r) => r.status === 'sent').map((r) => r.contact_id);
     expect(sentByDesktop.length).toBeGreaterThan(0);
     expect(received).toHaveLength(3 + sentByDesktop.length);
+
+    // The laptop comes back online and pushes its send log: what its mail server confirmed (Ann, Bo)
+    // replaces the desktop's guess everywhere; the one it never heard back about (Di) stays in doubt.
+    const back = await openDevice('dead-laptop-back', laptop, file);
+    const statusOf = (device: TestDevice) => Object.fromEntries(sendRows(device, 'run-takeover').map((r) => [r.contact_id, r.status]));
+    const settled = { 'c-01': 'sent', 'c-02': 'sent', 'c-04': 'unknown' };
+    await eventually(
+      async () => Object.fromEntries(rowsOf<{ contact_id: string; status: string }>(await server.db.execute(sql`SELECT contact_id, status FROM campaign_sends WHERE run_id = 'run-takeover'`)).map((r) => [r.contact_id, r.status])),
+      (onServer) => Object.entries(settled).every(([contactId, status]) => onServer[contactId] === status),
+    );
+    await eventually(() => statusOf(desktop), (rows) => Object.entries(settled).every(([contactId, status]) => rows[contactId] === status));
+    await eventually(() => statusOf(back), (rows) => JSON.stringify(rows) === JSON.stringify(statusOf(desktop)));
   }, 90_000);
 
   it('two devices of the same user racing one run: one sends, the other is refused, nobody gets two', async () => {

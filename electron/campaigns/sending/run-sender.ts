@@ -20,8 +20,8 @@
 //    done; the others are in doubt, exactly like a crashed 'sending' row here, so they become 'unknown'
 //    and are not resent — even though the crashed device's own send log never reached the server.
 //    Pages are small, so at most one page (its unsent part included) is in doubt after a takeover.
-//    Should the dead device come back, its older 'sent' loses to the newer 'unknown' (last writer wins);
-//    the server keeps it in a `conflicts` row naming the send and its contact.
+//    Should the dead device come back, what its mail server confirmed ('sent', with the time) replaces
+//    that 'unknown' however old its clock (the catalogue's `settledBy` on campaign_sends.status).
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import type { LocalEdit } from '../../sync/replica.ts';
