@@ -121,8 +121,9 @@ describeOnBothBackends('campaign claims and tracking', (backend) => {
     nowMs += 1_000;
     const third = await s.post('/v1/campaign-runs/run-3/claim', { campaignId: 'cmp-1', leaseSeconds: 10 }, laptop.accessToken);
     expect((await s.post('/v1/campaign-runs/run-3/reserve', { generation: 1, contactIds: ['c-1', 'c-2'] }, laptop.accessToken)).status).toBe(200);
-    // Asking again from the same device re-issues the links: its own send log says what became of them.
-    const again = await s.post('/v1/campaign-runs/run-3/reserve', { generation: 1, contactIds: ['c-2'] }, laptop.accessToken);
+    // Asking again from the same device (naming a recipient twice, even) re-issues the links: its own send
+    // log says what became of them.
+    const again = await s.post('/v1/campaign-runs/run-3/reserve', { generation: 1, contactIds: ['c-2', 'c-2'] }, laptop.accessToken);
     expect(Object.keys(again.body.tokens)).toEqual(['c-2']);
     expect(again.body.elsewhere).toEqual({});
     // The laptop's send log reached the server for Bo only (Ann was handed over, then the laptop died).

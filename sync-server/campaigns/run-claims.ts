@@ -5,6 +5,7 @@
 // expired and was taken over learns it at its next renewal and stops.
 import { sql } from 'drizzle-orm';
 import { rowsOf, type ServerDb } from '../database.ts';
+import { tableRule } from '../../db/sync/mutations.ts';
 import { ApiError, type ApiErrorCode } from '../http/errors.ts';
 
 export type ClaimConflictCode = Extract<ApiErrorCode, 'run_claimed' | 'run_completed' | 'lease_lost'>;
@@ -130,8 +131,10 @@ export async function requireLease(db: ServerDb, caller: Caller, runId: string, 
 /** A recipient another device reserved: 'done' when its send log on the server has an outcome, else in doubt. */
 export type ReservedElsewhere = { state: 'done' | 'in_doubt'; deviceName: string; reservedAt: string };
 
-// Outcomes a device records after the handoff; 'sending' (or no row) means the outcome never reached us.
-const FINAL_SEND_STATUSES = ['sent', 'failed', 'bounced', 'unknown', 'skipped'];
+// A send whose status ranks above 'sending' is settled (the catalogue's order); 'sending', or no row,
+// means the outcome never reached the server.
+const sendRank = tableRule('campaign_sends').settledBy!.rank;
+const isSettled = (status: string | null) => status !== null && (sendRank[status] ?? -1) > sendRank.sending!;
 
 /**
  * Reserves recipients of a run for the caller's device, which must hold the run's live lease. A recipient
@@ -145,7 +148,8 @@ export async function reserveRecipients(
   contactIds: string[],
   now: Date,
 ): Promise<{ reserved: string[]; elsewhere: Record<string, ReservedElsewhere> }> {
-  const ids = sql.join(contactIds.map((c) => sql`${c}`), sql`, `);
+  const unique = [...new Set(contactIds)]; // one row per recipient, however often the request names it
+  const ids = sql.join(unique.map((c) => sql`${c}`), sql`, `);
   const reserved = rowsOf<{ contact_id: string }>(
     await db.execute(sql`
       INSERT INTO server_campaign_reservations (run_id, contact_id, brokerage_id, device_id, reserved_at)
@@ -155,7 +159,7 @@ export async function reserveRecipients(
       RETURNING contact_id`),
   ).map((row) => row.contact_id);
   const mine = new Set(reserved);
-  const others = contactIds.filter((contactId) => !mine.has(contactId));
+  const others = unique.filter((contactId) => !mine.has(contactId));
   const elsewhere: Record<string, ReservedElsewhere> = {};
   if (others.length > 0) {
     const rows = rowsOf<{ contact_id: string; device_name: string | null; reserved_at: string | Date; status: string | null }>(
@@ -168,7 +172,7 @@ export async function reserveRecipients(
     );
     for (const row of rows) {
       elsewhere[row.contact_id] = {
-        state: row.status !== null && FINAL_SEND_STATUSES.includes(row.status) ? 'done' : 'in_doubt',
+        state: isSettled(row.status) ? 'done' : 'in_doubt',
         deviceName: row.device_name ?? 'another device',
         reservedAt: iso(row.reserved_at),
       };
