@@ -43,6 +43,7 @@ export type TableRule = {
   /**
    * A field whose values are ordered by how settled they are: a more settled value wins over a less settled
    * one whatever the clocks say, and takes the `with` fields along; values of the same rank go by the clocks.
+   * Still a function of the two values (rank, then clock), so replicas converge in any order.
    */
   settledBy?: { field: string; rank: Readonly<Record<string, number>>; with: readonly string[] };
 };

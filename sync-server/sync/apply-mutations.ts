@@ -180,10 +180,6 @@ async function insertRow(tx: Tx, auth: AuthContext, table: ShapeTable, mutation:
 const sameValue = (column: ShapeColumn, a: unknown, b: unknown) => toTextForm(column, a) === toTextForm(column, b);
 const nodeOf = (hlc: string) => hlc.slice(hlc.lastIndexOf(':') + 1);
 
-/**
- * Per-field last-writer-wins: a field takes the incoming value only if the edit's HLC is newer than the
- * one that last set the field. Whichever value loses a concurrent edit is logged with both values.
- */
 /** +1 when the incoming value of a `settledBy` field is more settled than the stored one, -1 when less, else 0. */
 function settledOrder(rule: TableRule, existing: Row, changes: Row): number {
   const settle = rule.settledBy;
@@ -192,6 +188,13 @@ function settledOrder(rule: TableRule, existing: Row, changes: Row): number {
   return Math.sign(rankOf(changes[settle.field]) - rankOf(existing[settle.field]));
 }
 
+/**
+ * Per-field last-writer-wins: a field takes the incoming value only if the edit's HLC is newer than the
+ * one that last set the field — except a `settledBy` field (and the fields that go with it), ordered by
+ * rank first and HLC second. Each field keeps the HLC of the value it holds, so the order is a function
+ * of the two values alone and replicas converge whatever order edits arrive in. Whichever value loses a
+ * concurrent edit is logged with both values.
+ */
 async function mergeFields(tx: Tx, auth: AuthContext, table: ShapeTable, rule: TableRule, existing: Row, mutation: Mutation, changes: Row, at: Date): Promise<void> {
   const info = shapeTableInfo(table);
   const settle = rule.settledBy;
@@ -210,8 +213,7 @@ async function mergeFields(tx: Tx, auth: AuthContext, table: ShapeTable, rule: T
         await logConflict(tx, auth, table, existing, { field, winner: incoming, winnerHlc: mutation.hlc, loser: existing[field], loserHlc: current, loserIsCaller: false });
       }
       updates[field] = incoming;
-      // A value that won by rank keeps the newer clock, so clocks only ever move forward.
-      fieldHlcs[field] = compareHlc(mutation.hlc, current) > 0 ? mutation.hlc : current;
+      fieldHlcs[field] = mutation.hlc;
     } else if (order < 0 && !sameValue(column, existing[field], incoming)) {
       await logConflict(tx, auth, table, existing, { field, winner: existing[field], winnerHlc: current, loser: incoming, loserHlc: mutation.hlc, loserIsCaller: true });
     }
