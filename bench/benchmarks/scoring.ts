@@ -3,9 +3,10 @@
 // all events of a bench replica of that shape (the scale dataset with 100k contacts and homes instead of
 // 50k: `npm run bench` generates and caches it on first use) through the alert worker's own reader
 // (electron/alerts/alert-inputs.ts, a read-only connection) and scores them at one date in the worker's
-// batches, timing the run as the worker runs it: the models are loaded and the reader made (with the helper
-// thread it starts) before the timer, as the worker does at its start. The main-thread figure the issue pairs with it (`main.event_loop_max_block_ms` there; that name
-// is the sync benchmark's here) is `alerts.event_loop_max_block_ms`: the app scores in a worker thread.
+// batches, timing the run as the worker runs it: the models are loaded and the reader made (with the
+// helper thread it starts) before the timer, as the worker does at its start. The main-thread figure the
+// issue pairs with it (`main.event_loop_max_block_ms` there; that name is the sync benchmark's here) is
+// `alerts.event_loop_max_block_ms`: the app scores in a worker thread.
 //
 // `scoring.in_memory_*`: the same feature pass and models over 100k contacts with 1M events generated
 // deterministically in memory with the engagement dataset's shape (event mix, calculator/document kinds,

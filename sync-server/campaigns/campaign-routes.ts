@@ -35,7 +35,7 @@ const leaseSeconds = z.number().int().min(10).max(MAX_LEASE_SECONDS).default(DEF
 const claimSchema = z.object({ campaignId: id, leaseSeconds }).strict();
 const renewSchema = z.object({ generation: z.number().int().min(1), leaseSeconds }).strict();
 const releaseSchema = z.object({ generation: z.number().int().min(1), completed: z.boolean() }).strict();
-const tokensSchema = z
+const reserveSchema = z
   .object({
     generation: z.number().int().min(1),
     contactIds: z.array(id).min(1).max(1000),
@@ -121,7 +121,7 @@ export async function registerCampaignRoutes(app: FastifyInstance, options: Camp
 
   app.post<{ Params: { runId: string } }>('/v1/campaign-runs/:runId/reserve', { preHandler: requireAuth }, async (request) => {
     const caller = callerOf(request);
-    const body = parseBody(tokensSchema, request.body ?? {});
+    const body = parseBody(reserveSchema, request.body ?? {});
     const runId = runIdOf(request);
     const at = now();
     const claim = await requireLease(db, caller, runId, body.generation, at);
