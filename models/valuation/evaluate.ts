@@ -13,6 +13,7 @@ import { stringify } from 'csv-stringify/sync';
 import { runAvmCommand } from './avm-command.ts';
 import { quantile } from './calibration.ts';
 import { fitMarketIndex } from './market-index.ts';
+import { dateOfDay, dayNumber } from './property.ts';
 import { DEFAULT_MODEL_PATH, readCalibration, calibrationPathFor } from './model-runner.ts';
 import { MODEL_CARD_PATH, renderModelCard } from './model-card.ts';
 import type { TrainingRowsFile } from './training-pipeline.ts';
@@ -22,6 +23,14 @@ export const DEFAULT_SALES_FILE = process.env.ROI_KC_SALES ?? '/work/shared/data
 export const DEFAULT_CUTOFF = '2015-01-15';
 
 export type ConfidenceRow = { confidence: number; sales: number; within10: number; coverage: number };
+/**
+ * The same test sales valued with the market cut off this many days before them too: `roi avm` is judged
+ * on sales up to months after the newest sale it is given, and the market moves meanwhile.
+ */
+export const MARKET_GAP_DAYS = [30, 45] as const;
+
+export type GapEvaluation = { gapDays: number; marketBefore: string; within10: number; medianApe: number; coverage: number; medianLogError: number };
+
 export type Evaluation = {
   cutoff: string;
   marketSales: number;
@@ -37,6 +46,8 @@ export type Evaluation = {
   medianLogError: number;
   seconds: number;
   byConfidence: ConfidenceRow[];
+  /** Filled in by evaluateAndWriteCard. */
+  gaps?: GapEvaluation[];
 };
 
 type Row = Record<string, string>;
@@ -72,10 +83,14 @@ export function summarizeErrors(pairs: readonly { estimate: number; low: number;
   };
 }
 
-/** Splits `salesFile` at `cutoff`, runs `roi avm` on the two halves and scores its output against the prices. */
-export async function evaluateOutOfTime(options: { salesFile: string; cutoff: string; modelPath: string; workDir: string }): Promise<Evaluation> {
+/**
+ * Splits `salesFile` at `cutoff`, runs `roi avm` on the two halves and scores its output against the
+ * prices. With `marketBefore`, only sales before that (earlier) date are market data.
+ */
+export async function evaluateOutOfTime(options: { salesFile: string; cutoff: string; marketBefore?: string; modelPath: string; workDir: string }): Promise<Evaluation> {
   const { columns, rows } = readCsvRows(options.salesFile);
-  const market = rows.filter((row) => row.sale_date! < options.cutoff);
+  const marketBefore = options.marketBefore ?? options.cutoff;
+  const market = rows.filter((row) => row.sale_date! < marketBefore);
   const held = rows.filter((row) => row.sale_date! >= options.cutoff);
   if (market.length === 0 || held.length === 0) throw new Error(`${options.cutoff} does not split ${options.salesFile} into market and test sales`);
   const files = { sales: path.join(options.workDir, 'market.csv'), subjects: path.join(options.workDir, 'subjects.csv'), out: path.join(options.workDir, 'values.csv') };
@@ -110,6 +125,14 @@ export async function evaluateAndWriteCard(options: { salesFile: string; cutoff:
   const evaluationModel = path.join(options.workDir, `avm-before-${options.cutoff}.onnx`);
   await trainAvm({ store, rows, before: options.cutoff, modelOut: evaluationModel, workDir: options.workDir });
   const evaluation = await evaluateOutOfTime({ salesFile: options.salesFile, cutoff: options.cutoff, modelPath: evaluationModel, workDir: options.workDir });
+  evaluation.gaps = [];
+  for (const gapDays of MARKET_GAP_DAYS) {
+    const marketBefore = dateOfDay(dayNumber(options.cutoff) - gapDays);
+    const gapModel = path.join(options.workDir, `avm-before-${marketBefore}.onnx`);
+    await trainAvm({ store, rows, before: marketBefore, modelOut: gapModel, workDir: options.workDir });
+    const gap = await evaluateOutOfTime({ salesFile: options.salesFile, cutoff: options.cutoff, marketBefore, modelPath: gapModel, workDir: options.workDir });
+    evaluation.gaps.push({ gapDays, marketBefore, within10: gap.within10, medianApe: gap.medianApe, coverage: gap.coverage, medianLogError: gap.medianLogError });
+  }
   const shipped = readCalibration(calibrationPathFor(DEFAULT_MODEL_PATH));
   const index = fitMarketIndex(store.sales);
   writeFileSync(MODEL_CARD_PATH, renderModelCard({ calibration: shipped, evaluation, evaluationCalibration: readCalibration(calibrationPathFor(evaluationModel)), index }));

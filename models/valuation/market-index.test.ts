@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { fitMarketIndex, groupEffect, marketLevel, timeAdjustment } from './market-index.ts';
 import { RidgeAccumulator } from './ridge.ts';
+import { monthNumber } from './property.ts';
 import { MONTHLY_GROWTH, syntheticSales, syntheticSubject } from './testing/synthetic-sales.ts';
 
 describe('ridge solver', () => {
@@ -23,10 +24,24 @@ describe('market index (hedonic, monthly)', () => {
     expect(rise).toBeLessThan(9 * MONTHLY_GROWTH * 1.3);
   });
 
-  it('holds the last level after the data ends and the first before it starts', () => {
-    expect(marketLevel(index, '2015-09-01', '98101')).toBe(marketLevel(index, '2015-02-01', '98101'));
+  it('carries the recent trend past the data, damped and capped, and holds the first level before it starts', () => {
+    const last = marketLevel(index, '2015-02-01', '98101');
+    // Synthetic prices rise 1% a month: the next month ≈ +0.8%, and the move never exceeds 3%.
+    expect(index.trendPerMonth).toBeGreaterThan(MONTHLY_GROWTH * 0.5);
+    expect(marketLevel(index, '2015-03-10', '98101') - last).toBeCloseTo(0.8 * index.trendPerMonth, 10);
+    expect(marketLevel(index, '2015-04-10', '98101') - last).toBeCloseTo((0.8 + 0.64) * index.trendPerMonth, 10);
+    expect(marketLevel(index, '2016-09-01', '98101') - last).toBeLessThanOrEqual(0.03);
     expect(marketLevel(index, '2013-01-01', '98101')).toBe(0);
     expect(timeAdjustment(index, '2014-06-10', '2014-06-20', '98101')).toBe(0);
+  });
+
+  it('carries a falling market down as well', () => {
+    const falling = fitMarketIndex(syntheticSales(3000).map((sale) => ({ ...sale, price: sale.price * Math.exp(-2 * MONTHLY_GROWTH * (monthNumber(sale.date) - monthNumber('2014-05-01'))) })));
+    expect(falling.trendPerMonth).toBeLessThan(0);
+    const last = marketLevel(falling, '2015-02-01', '98101');
+    expect(marketLevel(falling, '2015-03-01', '98101') - last).toBeCloseTo(0.8 * falling.trendPerMonth, 10);
+    // −2% a month would add up to ≈ −8%: capped at −3%.
+    expect(marketLevel(falling, '2016-09-01', '98101') - last).toBeCloseTo(-0.03, 10);
   });
 
   it('lets a zip code move apart from the county only as far as its sales show', () => {

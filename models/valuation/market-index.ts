@@ -3,7 +3,7 @@
 //  * the market index (month levels), to bring a sale from nine months ago to the valuation date;
 //  * the price effect of size, quality, age and amenities, to adjust each comparable to the subject.
 // Month levels are cumulative steps with a ridge penalty, so a month with few sales stays near the
-// month before it instead of jumping; dates after the last month keep its level (no extrapolated trend).
+// month before it instead of jumping; dates after the last month carry its recent momentum, damped (TREND).
 // Each zip code has its own steps on top of the county's, shrunk much harder: an area moves apart
 // from the county only as far as its own sales show, month after month.
 import type { PropertyFacts, Sale } from './property.ts';
@@ -56,7 +56,16 @@ export type MarketIndex = {
   zipLevelDeviations: Map<string, number[]>;
   /** Number of sales the model was fitted on. */
   salesCount: number;
+  /** Log change a month carried past the last month (damped, see TREND): the county's recent momentum. */
+  trendPerMonth: number;
 };
+
+/**
+ * Past the last month the county keeps moving as it last did, fading: the mean of the last two monthly
+ * steps, damped ×0.8 a month (house prices have momentum: monthly index changes are autocorrelated about
+ * that much) and never more than ±3% in all. Valuations run up to months after the newest sale.
+ */
+const TREND = { steps: 2, damping: 0.8, cap: 0.03 } as const;
 
 export function fitMarketIndex(sales: readonly Sale[]): MarketIndex {
   if (sales.length < 50) throw new Error(`the market index needs at least 50 sales, got ${sales.length}`);
@@ -108,24 +117,38 @@ export function fitMarketIndex(sales: readonly Sale[]): MarketIndex {
     for (let m = 1; m <= steps; m++) path.push(path[m - 1]! + beta[base + m - 1]!);
     return path;
   };
+  const levels = cumulative(monthBase);
+  const recent = levels.slice(-TREND.steps - 1);
+  const trendPerMonth = recent.length > 1 ? (recent[recent.length - 1]! - recent[0]!) / (recent.length - 1) : 0;
   return {
     intercept: beta[0]!,
     termCoefficients: beta.slice(1, zipBase),
     zipEffects: new Map(zips.map((zip, z) => [zip, beta[zipBase + z]!])),
     months,
-    levels: cumulative(monthBase),
+    levels,
     zipLevelDeviations: new Map(zips.map((zip, z) => [zip, cumulative(zipMonthBase + z * steps)])),
     salesCount: sales.length,
+    trendPerMonth,
   };
 }
 
 /**
  * Log market level of a zip code at a date: the county's level of that month plus the zip's deviation
- * (none for a zip without sales), held flat before the first and after the last month.
+ * (none for a zip without sales), held flat before the first month and carried on by the damped county
+ * trend after the last one.
  */
 export function marketLevel(index: MarketIndex, date: string, zipcode: string): number {
-  const offset = Math.min(Math.max(monthNumber(date) - index.months[0]!, 0), index.levels.length - 1);
-  return index.levels[offset]! + (index.zipLevelDeviations.get(zipcode)?.[offset] ?? 0);
+  const months = monthNumber(date) - index.months[0]!;
+  const offset = Math.min(Math.max(months, 0), index.levels.length - 1);
+  return index.levels[offset]! + (index.zipLevelDeviations.get(zipcode)?.[offset] ?? 0) + trendAfter(index, months - offset);
+}
+
+/** The extrapolated move `monthsAfter` months past the last month (see TREND). */
+function trendAfter(index: MarketIndex, monthsAfter: number): number {
+  if (monthsAfter <= 0 || index.trendPerMonth === 0) return 0;
+  let move = 0;
+  for (let k = 1; k <= monthsAfter; k++) move += index.trendPerMonth * TREND.damping ** k;
+  return Math.max(-TREND.cap, Math.min(TREND.cap, move));
 }
 
 /** Log factor that brings a price in `zipcode` from `fromDate` to `toDate` market conditions. */
