@@ -5,6 +5,7 @@
 // expired and was taken over learns it at its next renewal and stops.
 import { sql } from 'drizzle-orm';
 import { rowsOf, type ServerDb } from '../database.ts';
+import type { ReservedElsewhere, RunLease } from '../../db/sync/campaign-runs.ts';
 import { tableRule } from '../../db/sync/mutations.ts';
 import { ApiError, type ApiErrorCode } from '../http/errors.ts';
 
@@ -16,8 +17,6 @@ const claimConflict = (code: ClaimConflictCode, message: string, data?: Record<s
 
 export const DEFAULT_LEASE_SECONDS = 120;
 export const MAX_LEASE_SECONDS = 900;
-
-export type RunLease = { runId: string; campaignId: string; deviceId: string; leaseExpiresAt: string; generation: number };
 
 type ClaimRow = {
   run_id: string;
@@ -127,9 +126,6 @@ export async function requireLease(db: ServerDb, caller: Caller, runId: string, 
   }
   return row;
 }
-
-/** A recipient another device reserved: 'done' when its send log on the server has an outcome, else in doubt. */
-export type ReservedElsewhere = { state: 'done' | 'in_doubt'; deviceName: string; reservedAt: string };
 
 // A send whose status ranks above 'sending' is settled (the catalogue's order); 'sending', or no row,
 // means the outcome never reached the server.

@@ -1,8 +1,7 @@
 // The device's side of the sync server's run leases and tracking tokens (sync-server/campaigns). The
 // server signs every tracking link; this device never holds the key.
+import type { ReservedElsewhere, RunLease } from '../../../db/sync/campaign-runs.ts';
 import { AppError } from '../../ipc/errors.ts';
-
-export type RunLease = { runId: string; campaignId: string; deviceId: string; leaseExpiresAt: string; generation: number };
 
 export type RecipientLinks = { open: string; unsubscribe: string; clicks: Record<string, string> };
 
@@ -26,9 +25,6 @@ export type RunClient = {
    */
   reserve(runId: string, generation: number, contactIds: string[], links: string[]): Promise<Reservation>;
 };
-
-/** A recipient another device reserved: `done` when its outcome reached the server, else `in_doubt`. */
-export type ReservedElsewhere = { state: 'done' | 'in_doubt'; deviceName: string; reservedAt: string };
 
 export type Reservation = {
   tokens: Record<string, RecipientLinks>;

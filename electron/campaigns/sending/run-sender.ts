@@ -30,7 +30,8 @@ import { parseStoredSegment } from '../segments/segment-definition.ts';
 import { segmentRecipients, suppressionOf, type Recipient } from '../segments/segment-query.ts';
 import { recipientContext, type Sender } from '../templates/recipient-context.ts';
 import { renderMessage, trackableLinks } from '../templates/render-template.ts';
-import { RunRefused, type RunClient, type RunLease } from './run-client.ts';
+import type { RunLease } from '../../../db/sync/campaign-runs.ts';
+import { RunRefused, type RunClient } from './run-client.ts';
 import type { MailTransport, SmtpSettings } from './smtp-account.ts';
 
 // Control characters (CR, LF, NUL, …) never belong in a header line.
