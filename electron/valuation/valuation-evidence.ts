@@ -24,8 +24,8 @@ const MAX_DAYS_PAST_DATA = 42;
 
 /**
  * The date a current valuation is made for: today, unless the market data is older than that — then six
- * weeks after its newest sale. Valuing years past the data would only hold the last month's index level
- * flat while recency and prior-sale features drift outside anything the model was trained or calibrated on.
+ * weeks after its newest sale. Valuing years past the data would only carry the index's fading trend (at
+ * most ±3%) while recency and prior-sale features drift outside anything the model was trained or calibrated on.
  */
 export function currentValuationDate(lastSaleDate: string, today: string): string {
   const limit = dateOfDay(dayNumber(lastSaleDate) + MAX_DAYS_PAST_DATA);
