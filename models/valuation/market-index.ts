@@ -62,8 +62,8 @@ export type MarketIndex = {
 
 /**
  * Past the last month the county keeps moving as it last did, fading: the mean of the last two monthly
- * steps, damped ×0.8 a month (house prices have momentum: monthly index changes are autocorrelated about
- * that much) and never more than ±3% in all. Valuations run up to months after the newest sale.
+ * steps, damped ×0.8 a month (house price indices have momentum: their monthly changes are strongly
+ * autocorrelated) and never more than ±3% in all. Valuations run up to months after the newest sale.
  */
 const TREND = { steps: 2, damping: 0.8, cap: 0.03 } as const;
 
