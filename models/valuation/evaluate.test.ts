@@ -40,6 +40,8 @@ describe('out-of-time evaluation', () => {
     const gap = await evaluateOutOfTime({ salesFile, cutoff, marketBefore, modelPath: DEFAULT_MODEL_PATH, workDir: dir });
     const none = await evaluateOutOfTime({ salesFile, cutoff, modelPath: DEFAULT_MODEL_PATH, workDir: dir });
 
+    await expect(evaluateOutOfTime({ salesFile, cutoff: marketBefore, marketBefore: cutoff, modelPath: DEFAULT_MODEL_PATH, workDir: dir })).rejects.toThrow(/must end by the cut-off/);
+
     const held = sales.filter((sale) => sale.date >= cutoff).length;
     expect(gap).toMatchObject({ subjects: held, valued: held, marketSales: sales.filter((sale) => sale.date < marketBefore).length });
     expect(none).toMatchObject({ subjects: held, valued: held, marketSales: sales.filter((sale) => sale.date < cutoff).length });

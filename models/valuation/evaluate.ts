@@ -90,6 +90,8 @@ export function summarizeErrors(pairs: readonly { estimate: number; low: number;
 export async function evaluateOutOfTime(options: { salesFile: string; cutoff: string; marketBefore?: string; modelPath: string; workDir: string }): Promise<Evaluation> {
   const { columns, rows } = readCsvRows(options.salesFile);
   const marketBefore = options.marketBefore ?? options.cutoff;
+  // A market reaching past the cut-off would hand the engine the very sales it is judged on.
+  if (marketBefore > options.cutoff) throw new Error(`the market (before ${marketBefore}) must end by the cut-off ${options.cutoff}`);
   const market = rows.filter((row) => row.sale_date! < marketBefore);
   const held = rows.filter((row) => row.sale_date! >= options.cutoff);
   if (market.length === 0 || held.length === 0) throw new Error(`${options.cutoff} does not split ${options.salesFile} into market and test sales`);

@@ -124,8 +124,8 @@ ${rates.join('\n')}
   error and 58.3% within 10% through \`roi avm\`, so it was not shipped. The damped trend (shipped since
   2026-12-07; before, the last level was held) had no trend to extrapolate on those flat autumn windows
   (60.2 / 60.2 vs 59.8 / 59.3 held flat, same run: noise); on the test sales above, with the market cut
-  0 / 30 / 45 days before them, the last level held flat gave 58.3 / 56.9 / 55.6% within 10% and a bias
-  of -0.8 / -2.4 / -2.8% (the trend: the table of market gaps above): a small gain where the
+  0 / 31 / 45 days before them, the last level held flat gave 58.3 / 56.9 / 55.6% within 10% and a bias
+  of -0.8 / -2.4 / -2.8% (the trend, with the cut at 0 / 30 / 45 days: the table of market gaps above): a small gain where the
   market had been moving, none where it had been flat. A less or more shrunk last (partial) month
   (60.3 / 59.1, 59.9 / 59.1) did not help either. Nor did, against the market gaps (0 / 30 / 45 days
   above): training rows also described against 3- and 6-week-old markets (57.6 / 56.8% within 10%), or
