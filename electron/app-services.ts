@@ -36,6 +36,8 @@ export type AppServicesOptions = {
   log?: (message: string) => void;
   /** Health-probe period; tests shorten it. */
   statusIntervalMs?: number;
+  /** Least time between two catch-up counts sent to the UI (default 250 ms); tests set 0 to see every batch. */
+  statusProgressEveryMs?: number;
   /** Sync engine pauses; tests shorten them. */
   syncTimings?: { restartDelayMs?: number; pushMinDelayMs?: number; pushMaxDelayMs?: number };
 };
@@ -120,7 +122,9 @@ export async function createAppServices(options: AppServicesOptions): Promise<Ap
   const status = createSyncStatusTracker({
     serverUrl: () => session.current()?.serverUrl ?? options.serverUrl,
     countChanges: () => engine?.counts() ?? { pending: 0, failed: 0 },
+    catchUp: () => (engine && !engine.upToDate() ? { rowsStored: engine.progress().rowsStored } : null),
     ...(options.statusIntervalMs ? { intervalMs: options.statusIntervalMs } : {}),
+    ...(options.statusProgressEveryMs !== undefined ? { progressEveryMs: options.statusProgressEveryMs } : {}),
   });
   status.onChange((next) => emit('syncStatusChanged', next));
 
@@ -128,8 +132,10 @@ export async function createAppServices(options: AppServicesOptions): Promise<Ap
   const accessToken = async () => session.accessToken() ?? (await session.refreshAccessToken());
 
   session.onChange((next) => {
-    if (!next) closeStore();
-    else {
+    if (!next) {
+      closeStore();
+      status.refreshCounts();
+    } else {
       if (!store || store.userId !== next.user.id) {
         closeStore();
         store = openUserStore(options.dataDir, next.user.id);
@@ -173,6 +179,7 @@ export async function createAppServices(options: AppServicesOptions): Promise<Ap
             status.reportError(message);
           },
         });
+        status.refreshCounts(); // "Syncing…" from the start, not only once the first batch is stored
         valuation = startValuationService({ store, sync: engine, model: avmModel, userId: next.user.id, log, monthly: true });
         // Intent alerts belong to a brokerage: an admin's replica holds no contacts to score.
         if (next.user.brokerageId !== null) {

@@ -32,6 +32,11 @@ export const syncStatusSchema = z.object({
   failedChanges: z.number().int().nonnegative(),
   lastSyncAt: z.string().nullable(),
   error: z.string().nullable(),
+  /**
+   * While the device catches up with the server after the app started (a first sign-in downloads
+   * everything): the rows stored so far. Null once every table has caught up, or with no sync running.
+   */
+  catchUp: z.object({ rowsStored: z.number().int().nonnegative() }).nullable(),
 });
 
 export const appInfoSchema = z.object({

@@ -10,6 +10,7 @@ import { Cleanup, openForSeeding, startServerProcess, type ServerProcess } from 
 import { seedBrokerage, type SeededBrokerage } from '../../bench/support/sync-seed.ts';
 import { brokerages, contacts, notes } from '../../db/schema/pg.ts';
 import { createAppServices, type AppServices } from '../../electron/app-services.ts';
+import type { SyncStatus } from '../../electron/ipc/contract.ts';
 import { createMemorySecretStore } from '../../electron/secrets/secret-store.ts';
 import { openLocalStore } from '../../electron/store/local-store.ts';
 import { startSyncEngine } from '../../electron/sync/sync-engine.ts';
@@ -284,6 +285,33 @@ describe('the shape worker', () => {
       engine.stop();
       store.close();
       rmSync(dir, { recursive: true, force: true });
+    }
+  }, 120_000);
+
+  it('tells the UI how far a first download has come, then that it caught up', async () => {
+    const services = await createAppServices({
+      dataDir: mkdtempSync(path.join(tmpdir(), 'roi-sync-catch-up-')),
+      serverUrl: serverProcess.url,
+      shell: 'browser',
+      secrets: createMemorySecretStore(),
+      statusProgressEveryMs: 0, // every stored batch, so the test sees the count move
+    });
+    const seen: SyncStatus[] = [];
+    services.onEvent((event, payload) => {
+      if (event === 'syncStatusChanged') seen.push(payload as SyncStatus);
+    });
+    try {
+      const manager = seeded.managers[0]!;
+      await services.handlers.signIn({ email: manager.email, password: manager.password });
+      await eventually(() => services.sync()?.upToDate(), Boolean, 60_000);
+      await eventually(() => seen.at(-1), (status) => status?.catchUp === null && status.lastSyncAt !== null);
+      const counts = seen.flatMap((status) => (status.catchUp ? [status.catchUp.rowsStored] : []));
+      expect(counts[0]).toBe(0); // "Syncing…" as soon as the engine starts
+      expect(counts.filter((rows) => rows > 0 && rows < 8_000).length).toBeGreaterThan(1); // the count moves during the download
+      expect(counts).toEqual([...counts].sort((a, b) => a - b));
+      expect(await services.handlers.getSyncStatus()).toMatchObject({ catchUp: null, pendingChanges: 0 });
+    } finally {
+      await services.close();
     }
   }, 120_000);
 

@@ -27,7 +27,7 @@ function fakeHandlers(): OperationHandlers {
     getSession: vi.fn(async () => session),
     signIn: vi.fn(async () => session),
     signOut: vi.fn(async () => ({ pendingChangesKept: 0 })),
-    getSyncStatus: vi.fn(async () => ({ online: true, pendingChanges: 0, failedChanges: 0, lastSyncAt: null, error: null })),
+    getSyncStatus: vi.fn(async () => ({ online: true, pendingChanges: 0, failedChanges: 0, lastSyncAt: null, error: null, catchUp: null })),
     listRejectedChanges: vi.fn(async () => []),
     dismissRejectedChange: vi.fn(async () => ({ dismissed: false })),
     listProperties: vi.fn(async () => ({ total: 0, items: [] })),

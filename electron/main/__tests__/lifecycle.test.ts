@@ -17,7 +17,7 @@ vi.mock('electron', () => import('./fake-electron.ts'));
 const ALERT_ID = '3f2b8c1e-9d4a-4e6b-8f1a-2c3d4e5f6a7b';
 const LINK = `roidesk://alert/${ALERT_ID}`;
 const USER_DATA = path.join('/home/agent/.config', 'ROI Desk');
-const syncStatus = { online: true, pendingChanges: 2, failedChanges: 0, lastSyncAt: '2026-03-01T10:00:00.000Z', error: null };
+const syncStatus = { online: true, pendingChanges: 2, failedChanges: 0, lastSyncAt: '2026-03-01T10:00:00.000Z', error: null, catchUp: null };
 
 let rendererDir: string;
 beforeAll(() => {

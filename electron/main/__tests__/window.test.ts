@@ -104,7 +104,7 @@ describe('main window host', () => {
     host.open();
     const window = onlyWindow();
     host.emit('openAlert', { alertId: ALERT_ID });
-    host.emit('syncStatusChanged', { online: true, pendingChanges: 0, failedChanges: 0, lastSyncAt: null, error: null });
+    host.emit('syncStatusChanged', { online: true, pendingChanges: 0, failedChanges: 0, lastSyncAt: null, error: null, catchUp: null });
     expect(window.webContents.send).not.toHaveBeenCalled();
 
     window.webContents.emit('did-finish-load');

@@ -54,6 +54,7 @@ export const sampleSyncStatus = (overrides: Partial<SyncStatus> = {}): SyncStatu
   failedChanges: 0,
   lastSyncAt: new Date(Date.now() - 5 * 60_000).toISOString(),
   error: null,
+  catchUp: null,
   ...overrides,
 });
 

@@ -8,6 +8,7 @@ import { navigateTo, routeHref } from '../../../app/navigation/route.ts';
 import { errorMessage } from '../../../shared/api/ApiError.ts';
 import { useApi } from '../../../shared/api/useApi.ts';
 import { PageEmptyState } from '../../../shared/ui/PageEmptyState.tsx';
+import { SyncCatchUpNote } from '../../sync-status/components/SyncCatchUpNote.tsx';
 import { PageLayout } from '../../../shared/ui/PageLayout.tsx';
 import { useSessionState } from '../../session/states/sessionState.ts';
 import { useContactList, type ContactQuery, type ContactRowData } from '../hooks/useContactList.ts';
@@ -195,7 +196,9 @@ export function ContactListPage() {
         icon={<IconAddressBook size={28} stroke={1.5} />}
         title="No contacts yet"
         description="Contacts from your brokerage appear here after they sync. Add one, or import a CSV from your old CRM or spreadsheet."
-      />
+      >
+        <SyncCatchUpNote />
+      </PageEmptyState>
     );
   } else if (list.total === 0) {
     body = <Text c="dimmed">No contact matches these filters.</Text>;

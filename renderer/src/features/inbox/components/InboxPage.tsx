@@ -8,6 +8,7 @@ import { errorMessage } from '../../../shared/api/ApiError.ts';
 import { useApi } from '../../../shared/api/useApi.ts';
 import { useNow } from '../../../shared/hooks/useNow.ts';
 import { PageEmptyState } from '../../../shared/ui/PageEmptyState.tsx';
+import { SyncCatchUpNote } from '../../sync-status/components/SyncCatchUpNote.tsx';
 import { PageLayout } from '../../../shared/ui/PageLayout.tsx';
 import { useSessionState } from '../../session/states/sessionState.ts';
 import { useAlertActions } from '../hooks/useAlertActions.tsx';
@@ -267,7 +268,9 @@ export function InboxPage() {
         icon={<IconInbox size={28} stroke={1.5} />}
         title={viewId === DEFAULT_VIEW_ID ? 'No open alerts' : 'Nothing in this view'}
         description="When one of your contacts starts showing intent, an alert appears here with its priority, the signals behind it and what to do next."
-      />
+      >
+        <SyncCatchUpNote />
+      </PageEmptyState>
     );
   } else {
     listBody = (

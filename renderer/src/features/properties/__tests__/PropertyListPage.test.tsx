@@ -4,8 +4,9 @@ import { act, screen, waitFor } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import type { OperationInput } from '../../../shared/api/ipcContract.ts';
-import { createFakeApiClient } from '../../../testing/createFakeApiClient.ts';
+import { createFakeApiClient, sampleSyncStatus } from '../../../testing/createFakeApiClient.ts';
 import { renderWithProviders } from '../../../testing/renderWithProviders.tsx';
+import { SyncStatusEffect } from '../../sync-status/components/SyncStatusEffect.tsx';
 import { PropertyListPage } from '../components/PropertyListPage.tsx';
 import { sampleSummary } from './propertyFixtures.ts';
 
@@ -50,5 +51,25 @@ describe('PropertyListPage', () => {
     items = [sampleSummary(1)];
     act(() => client.emit('dataChanged', { tables: ['properties'] }));
     expect(await screen.findByTestId('property-row', {}, { timeout: 2000 })).toBeTruthy();
+  });
+
+  it('says, while empty, that a first download is still coming in', async () => {
+    const client = createFakeApiClient({ listProperties: async () => ({ total: 0, items: [] }) });
+    renderWithProviders(
+      <>
+        <SyncStatusEffect />
+        <PropertyListPage />
+      </>,
+      client,
+    );
+    expect(await screen.findByText('No properties yet')).toBeTruthy();
+    expect(screen.queryByText(/Still downloading/)).toBeNull(); // synced: nothing more to say
+
+    act(() => client.emit('syncStatusChanged', sampleSyncStatus({ lastSyncAt: null, catchUp: { rowsStored: 12_400 } })));
+    expect((await screen.findByRole('status')).textContent).toMatch(/Still downloading your data from the server \(12,400 rows so far\)/);
+
+    // Offline, the download is not moving: the note would promise what is not happening.
+    act(() => client.emit('syncStatusChanged', sampleSyncStatus({ online: false, lastSyncAt: null, catchUp: { rowsStored: 12_400 } })));
+    await waitFor(() => expect(screen.queryByText(/Still downloading/)).toBeNull());
   });
 });

@@ -6,6 +6,7 @@ import { useEffect, useRef, useState } from 'react';
 import { routeHref } from '../../../app/navigation/route.ts';
 import type { PropertySort, PropertySummary } from '../../../shared/api/ipcContract.ts';
 import { PageEmptyState } from '../../../shared/ui/PageEmptyState.tsx';
+import { SyncCatchUpNote } from '../../sync-status/components/SyncCatchUpNote.tsx';
 import { PageLayout } from '../../../shared/ui/PageLayout.tsx';
 import { usePropertyList } from '../hooks/usePropertyList.ts';
 import { confidenceLevel } from '../utils/confidenceLevel.ts';
@@ -113,7 +114,9 @@ export function PropertyListPage() {
         icon={<IconBuildingEstate size={28} stroke={1.5} />}
         title="No properties yet"
         description="Homes of your contacts appear here once they have synced, each with its estimated value and range, equity, comparable sales nearby and the local market."
-      />
+      >
+        <SyncCatchUpNote />
+      </PageEmptyState>
     );
   } else if (list.total === 0) {
     body = <Text c="dimmed">No property matches “{debouncedSearch}”.</Text>;

@@ -7,6 +7,7 @@ import { RejectedChangesModal } from './RejectedChangesModal.tsx';
 
 const TONE_COLORS: Record<SyncTone, string> = {
   synced: 'var(--mantine-color-teal-6)',
+  syncing: 'var(--mantine-color-blue-4)',
   pending: 'var(--mantine-color-blue-6)',
   offline: 'var(--mantine-color-gray-5)',
   error: 'var(--mantine-color-red-6)',

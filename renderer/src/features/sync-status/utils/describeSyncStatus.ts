@@ -1,11 +1,11 @@
 import type { SyncStatus } from '../../../shared/api/ipcContract.ts';
 import { formatRelativeTime } from '../../../shared/utils/formatRelativeTime.ts';
 
-export type SyncTone = 'synced' | 'pending' | 'offline' | 'error' | 'unknown';
+export type SyncTone = 'synced' | 'syncing' | 'pending' | 'offline' | 'error' | 'unknown';
 
 export type SyncStatusDescription = {
   tone: SyncTone;
-  /** A word or two for the header: "Synced", "3 pending", "Offline". */
+  /** A word or two for the header: "Synced", "Syncing · 12,400 rows", "3 pending", "Offline". */
   label: string;
   /** "Last synced 5 minutes ago" / "Never synced" / null when unknown. */
   lastSync: string | null;
@@ -13,7 +13,7 @@ export type SyncStatusDescription = {
   details: string[];
 };
 
-const plural = (count: number, one: string, many: string): string => `${count} ${count === 1 ? one : many}`;
+const plural = (count: number, one: string, many: string): string => `${count.toLocaleString('en-US')} ${count === 1 ? one : many}`;
 
 export function describeSyncStatus(status: SyncStatus | null, loadError: string | null, now: number): SyncStatusDescription {
   if (!status) {
@@ -28,6 +28,13 @@ export function describeSyncStatus(status: SyncStatus | null, loadError: string 
   if (status.pendingChanges > 0) details.push(`${plural(status.pendingChanges, 'change', 'changes')} waiting to sync`);
   if (status.failedChanges > 0) details.push(`${plural(status.failedChanges, 'change', 'changes')} failed to sync`);
   if (status.pendingChanges === 0 && status.failedChanges === 0) details.push('No changes waiting');
+  if (status.catchUp) {
+    details.push(
+      status.catchUp.rowsStored > 0
+        ? `Downloading from the server: ${plural(status.catchUp.rowsStored, 'row', 'rows')} so far`
+        : 'Downloading from the server…',
+    );
+  }
   details.push(lastSync);
   if (status.error) details.push(`Error: ${status.error}`);
 
@@ -44,6 +51,10 @@ export function describeSyncStatus(status: SyncStatus | null, loadError: string 
   } else if (status.error) {
     tone = 'error';
     label = 'Sync error';
+  } else if (status.catchUp) {
+    // A first sign-in downloads everything: lists fill as rows arrive, and this says they are still coming.
+    tone = 'syncing';
+    label = status.catchUp.rowsStored > 0 ? `Syncing · ${plural(status.catchUp.rowsStored, 'row', 'rows')}` : 'Syncing…';
   } else if (status.pendingChanges > 0) {
     tone = 'pending';
     label = `${status.pendingChanges} pending`;

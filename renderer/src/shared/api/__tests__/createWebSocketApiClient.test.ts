@@ -144,7 +144,7 @@ describe('createWebSocketApiClient', () => {
     const unsubscribe = api.on('syncStatusChanged', (payload) => received.push(payload));
     await api.getSession();
 
-    const status = { online: true, pendingChanges: 2, failedChanges: 0, lastSyncAt: null, error: null };
+    const status = { online: true, pendingChanges: 2, failedChanges: 0, lastSyncAt: null, error: null, catchUp: null };
     serverSocket?.send(JSON.stringify({ event: 'syncStatusChanged', payload: status }));
     serverSocket?.send(JSON.stringify({ event: 'notAnEvent', payload: 1 }));
     await waitFor(() => received.length === 1);
