@@ -123,7 +123,7 @@ export async function seedDemo(db: ServerDb, options: SeedOptions = {}): Promise
         email: c.email || null,
         phone: c.phone || null,
         stage: stageOf(c.source ?? ''),
-        tags: [isOwner ? 'homeowner' : 'non_owner'],
+        tags: [isOwner ? 'homeowner' : 'non-owner'], // shown as they are, beside the zip code
         source: c.source || null,
         zipcode: c.zipcode || null,
         householdSize: int(c.household_size),
