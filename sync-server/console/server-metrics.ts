@@ -7,22 +7,7 @@ import { and, eq } from 'drizzle-orm';
 import { serverIngestKeys, serverWebhookSecrets } from '../../db/schema/pg.ts';
 import type { ServerDb } from '../database.ts';
 import { hashIngestKey } from '../ingest/ingest-keys.ts';
-
-export type MinuteBucket = { at: string; requests: number; mutations: number; errors: number; slow: number };
-export type SlowRequest = { at: string; method: string; route: string; status: number; ms: number };
-export type DeviceActivity = { tables: Record<string, string>; mutations: number; lastMutationAt: string | null; errors: { at: string; status: number; route: string }[] };
-export type IngestTailEntry = {
-  at: string;
-  source: 'api' | 'csv' | 'webhook';
-  status: number;
-  brokerageId: string | null;
-  keyLabel: string | null;
-  accepted: number;
-  duplicates: number;
-  rejected: number;
-  message: string | null;
-  events: { id: string; contactId: string; type: string; occurredAt: string }[];
-};
+import type { DeviceActivity, IngestTailEntry, MinuteBucket, SlowRequest } from './console-metrics-wire.ts';
 
 const MINUTES = 60;
 const MAX_SLOW = 50;

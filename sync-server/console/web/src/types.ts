@@ -1,4 +1,8 @@
 // What the console API answers (sync-server/console/*-routes.ts), as the page uses it.
+import type { DeviceActivity, IngestTailEntry, MinuteBucket, SlowRequest } from '../../console-metrics-wire.ts';
+
+export type { DeviceActivity, MinuteBucket, SlowRequest };
+export type TailEntry = IngestTailEntry;
 
 export type Role = 'agent' | 'manager' | 'admin';
 export type ConsoleUser = { id: string; email: string; name: string; role: 'manager' | 'admin'; brokerageId: string | null; brokerageName: string | null };
@@ -21,7 +25,6 @@ export type UserRow = {
   lastSeenAt: string | null;
 };
 
-export type DeviceActivity = { tables: Record<string, string>; mutations: number; lastMutationAt: string | null; errors: { at: string; status: number; route: string }[] };
 export type DeviceRow = {
   id: string;
   brokerageId: string | null;
@@ -39,9 +42,8 @@ export type DeviceRow = {
   activity: DeviceActivity | null;
 };
 
-export type MinuteBucket = { at: string; requests: number; mutations: number; errors: number; slow: number };
 export type Health = {
-  instance: { startedAt: string; slowRequestMs: number; minutes: MinuteBucket[]; slowRequests: { at: string; method: string; route: string; status: number; ms: number }[] };
+  instance: { startedAt: string; slowRequestMs: number; minutes: MinuteBucket[]; slowRequests: SlowRequest[] };
   liveSubscribers: number;
   changeLog: { entries: number; bytes: number };
   devices: { active: number; seenLast5Minutes: number };
@@ -79,18 +81,6 @@ export type ModelVersion = {
 
 export type IngestKey = { id: string; brokerageId: string; brokerageName: string; label: string; createdAt: string; lastUsedAt: string | null; revokedAt: string | null };
 export type WebhookSecret = { id: string; brokerageId: string; brokerageName: string; createdAt: string; revokedAt: string | null };
-export type TailEntry = {
-  at: string;
-  source: 'api' | 'csv' | 'webhook';
-  status: number;
-  brokerageId: string | null;
-  keyLabel: string | null;
-  accepted: number;
-  duplicates: number;
-  rejected: number;
-  message: string | null;
-  events: { id: string; contactId: string; type: string; occurredAt: string }[];
-};
 export type CsvReport = { accepted: number; duplicates: number; rejected: number; errors: { row: number; message: string }[] };
 
 export type AuditEntry = {
