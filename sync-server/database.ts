@@ -59,7 +59,9 @@ type Opened = { database: ServerDatabase; migratable: Parameters<typeof migrateP
 async function openPostgres(options: OpenDatabaseOptions): Promise<Opened> {
   const url = options.databaseUrl ?? '';
   const location = redactDatabaseUrl(url);
-  const pool = new pg.Pool({ connectionString: url, max: options.maxConnections ?? 10 });
+  // No JIT: its compile time (≈ 100 ms) went to an agent's snapshot page, whose estimated cost (a contact
+  // lookup per scanned row) crosses jit_above_cost while the page itself takes a few milliseconds.
+  const pool = new pg.Pool({ connectionString: url, max: options.maxConnections ?? 10, options: '-c jit=off' });
   // Without a listener an idle client's error (server restart, network cut) crashes the process.
   pool.on('error', (error) => options.onPoolError?.(error));
   try {
