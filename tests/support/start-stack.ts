@@ -45,7 +45,11 @@ export async function startStack(extraArgs: string[] = [], timeoutMs = 90_000): 
     stop: () =>
       new Promise((resolve) => {
         if (child.exitCode !== null) return resolve(child.exitCode);
-        child.once('exit', (code) => resolve(code));
+        child.once('exit', (code, signal) => {
+          // Ended by a signal (a crash on the way out): say which, with the end of what it printed.
+          if (code === null) console.warn(`roi start ended by ${signal}; its last output:\n${output.slice(-3000)}`);
+          resolve(code);
+        });
         child.kill('SIGINT');
       }),
   };
