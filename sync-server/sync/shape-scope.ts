@@ -2,7 +2,7 @@
 // request: agents see their own and unassigned contacts (and what hangs off them), managers their
 // whole brokerage, platform admins (no brokerage) only the public market data.
 import { sql, type SQL } from 'drizzle-orm';
-import { GLOBAL_TABLES, shapeTableInfo, type ShapeTable } from '../../db/sync/shape-tables.ts';
+import { GLOBAL_TABLES, type ShapeTable } from '../../db/sync/shape-tables.ts';
 import type { AuthContext } from '../auth/auth-service.ts';
 
 export type ShapeScope = {
@@ -31,7 +31,7 @@ export function changeScopeFilter(scope: ShapeScope): SQL {
 
 /**
  * Tables whose rows belong to the agent of their contact (sync_row_scope in
- * db/migrations/pg/0004_sync_triggers.sql); contacts themselves carry their agent.
+ * db/migrations/pg/0004_sync_triggers.sql); all have contact_id, and contacts carry their own agent.
  */
 const CONTACT_SCOPED_TABLES: ReadonlySet<ShapeTable> = new Set(['properties', 'events', 'alerts', 'alert_outcomes', 'notes', 'tasks', 'activities', 'campaign_sends', 'conflicts']);
 
@@ -53,12 +53,10 @@ export function rowScopeFilter(scope: ShapeScope, table: ShapeTable): SQL {
   const visible = (agent: SQL) => sql`${agent} IN ('', ${scope.agentId})`;
   if (table === 'contacts') return sql`${tenant} AND ${visible(sql`coalesce(t.assigned_agent_id, '')`)}`;
   if (!CONTACT_SCOPED_TABLES.has(table)) return tenant; // brokerage-wide rows (users, campaigns, …)
-  const columns = shapeTableInfo(table).byName;
-  if (!columns.has('contact_id')) return tenant;
   // The agent of the row's contact: '' for an unassigned contact, and for one that is gone.
   const contactAgent = sql`coalesce((SELECT c.assigned_agent_id FROM contacts c WHERE c.id = t.contact_id), '')`;
   // A row of an agent's own can also be one assigned to them on a contact of someone else.
-  const own = (column: string) => sql`${visible(contactAgent)} OR ${visible(sql`coalesce(${sql.identifier('t')}.${sql.identifier(column)}, ${contactAgent})`)}`;
+  const own = (column: string) => sql`${visible(contactAgent)} OR ${visible(sql`coalesce(t.${sql.identifier(column)}, ${contactAgent})`)}`;
   const byContact =
     table === 'alerts' ? own('assigned_agent_id') : table === 'tasks' ? own('assignee_id') : visible(contactAgent);
   const withoutContact = table === 'tasks' ? visible(sql`coalesce(t.assignee_id, '')`) : sql`true`;
