@@ -3,6 +3,7 @@
 // the next request; the engine decides when that is (with backoff).
 import type { Worker } from 'node:worker_threads';
 import { siblingModuleUrl, startModuleWorker } from '../workers/start-module-worker.ts';
+import { stopWorker } from '../workers/stop-worker.ts';
 import type { AlertCandidate, IntentModelSpec, ScoreRequest, ScoreResult, WorkerRequest, WorkerResponse } from './alert-messages.ts';
 
 /** How long a closing worker may take to finish its batch before it is terminated. */
@@ -93,16 +94,9 @@ export function startAlertWorker(options: { dbFile: string; models: IntentModelS
       closed = true;
       const running = worker;
       worker = null;
-      if (!running) return;
-      // Ask it to stop at a batch boundary: terminating a thread inside onnxruntime aborts the process.
-      const exited = new Promise<void>((resolve) => running.once('exit', () => resolve()));
-      running.postMessage({ type: 'close' } satisfies WorkerRequest);
-      let timer: NodeJS.Timeout | undefined;
-      const gaveUp = await Promise.race([exited.then(() => false), new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(true), CLOSE_TIMEOUT_MS)))]);
-      clearTimeout(timer);
-      if (gaveUp) {
-        log(`The alert worker did not stop within ${CLOSE_TIMEOUT_MS / 1000} s; terminating it.`);
-        await running.terminate();
+      // At a batch boundary (../workers/stop-worker.ts): terminating a thread inside onnxruntime aborts the process.
+      if (running && (await stopWorker(running, { type: 'close' } satisfies WorkerRequest, CLOSE_TIMEOUT_MS)) === 'terminated') {
+        log(`The alert worker did not stop within ${CLOSE_TIMEOUT_MS / 1000} s; it was terminated.`);
       }
     },
   };

@@ -20,7 +20,9 @@ export type WorkerRequest =
   | { type: 'value'; id: number; items: ValuationItem[]; detail: boolean; today: string }
   /** market_sales changed: rebuild the market before the next valuation. */
   | { type: 'marketChanged' }
-  | { type: 'setModel'; model: ModelSpec };
+  | { type: 'setModel'; model: ModelSpec }
+  /** Finish the batch in progress, release the model and the connection, and end (nothing queued after it runs). */
+  | { type: 'close' };
 
 /** `no_market`: too few market sales to value anything yet (the replica is still syncing them). */
 export type WorkerFailureCode = 'no_market' | 'model' | 'internal';

@@ -4,6 +4,10 @@ import type { Worker } from 'node:worker_threads';
 import type { ValuationDetail } from '../ipc/contract.ts';
 import type { ItemResult, MarketInfo, ModelSpec, ValuationItem, ValuationSummary, WorkerFailureCode, WorkerRequest, WorkerResponse } from './valuation-messages.ts';
 import { siblingModuleUrl, startModuleWorker } from '../workers/start-module-worker.ts';
+import { stopWorker } from '../workers/stop-worker.ts';
+
+/** How long a closing worker may take to finish its batch before it is terminated. */
+const CLOSE_TIMEOUT_MS = 10_000;
 
 export class ValuationUnavailable extends Error {
   readonly code: WorkerFailureCode;
@@ -88,7 +92,11 @@ export function startValuationWorker(options: { dbFile: string; model: ModelSpec
       closed = true;
       const running = worker;
       worker = null;
-      await running?.terminate();
+      // After the batch in progress (../workers/stop-worker.ts): terminating a thread inside onnxruntime aborts
+      // the process. Requests still waiting are failed when the thread ends.
+      if (running && (await stopWorker(running, { type: 'close' } satisfies WorkerRequest, CLOSE_TIMEOUT_MS)) === 'terminated') {
+        log(`The valuation worker did not stop within ${CLOSE_TIMEOUT_MS / 1000} s; it was terminated.`);
+      }
     },
   };
 }

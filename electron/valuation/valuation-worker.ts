@@ -117,7 +117,20 @@ async function value(request: Extract<WorkerRequest, { type: 'value' }>): Promis
 // One request at a time, in arrival order: the main thread sends a heavy batch in chunks, so a
 // valuation someone waits for never queues behind more than one chunk.
 let queue: Promise<void> = Promise.resolve();
+let stopping = false;
 parentPort!.on('message', (request: WorkerRequest) => {
+  if (request.type === 'close') {
+    // Never terminated from outside while onnxruntime runs (that aborts the whole process): the batch in
+    // progress ends, what is queued behind it is dropped (the main thread fails those requests when this
+    // thread ends), then the session and the connection are released and the thread ends by itself.
+    stopping = true;
+    void queue.then(async () => {
+      await model?.then((m) => m.session.release()).catch(() => {});
+      db.close();
+      parentPort!.close();
+    });
+    return;
+  }
   if (request.type === 'marketChanged') {
     queue = queue.then(() => {
       market = null;
@@ -134,6 +147,7 @@ parentPort!.on('message', (request: WorkerRequest) => {
     return;
   }
   queue = queue.then(async () => {
+    if (stopping) return;
     let response: WorkerResponse;
     try {
       response = await value(request);
