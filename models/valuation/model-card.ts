@@ -130,8 +130,15 @@ ${rates.join('\n')}
   (60.3 / 59.1, 59.9 / 59.1) did not help either. Nor did, against the market gaps (0 / 30 / 45 days
   above): training rows also described against 3- and 6-week-old markets (57.6 / 56.8% within 10%), or
   calibrating the interval on validation sales valued 21 days after their market (coverage
-  76.6 / 74.2 / 73.3%) — the coverage lost to a gap is the market's move, not the interval's width. Differences of ±1 point within
-  10% are noise on ~1,700 sales.
+  76.6 / 74.2 / 73.3%) — the coverage lost to a gap is the market's move, not the interval's width. Tried later
+  (2026-12-08, the model alone on the windows 2014-10-23 / 2014-12-04 / the test weeks; this recipe there:
+  60.3 / 59.4 / 58.0% within 10%): training rows described against every sale before the cut-off but
+  their own (as dense as the test sales' evidence, instead of the market of their week: 60.0 / 59.4 / 57.9);
+  rotated coordinates (60.4 / 59.1 / 58.2); size against the 15 neighbours' and the comps' and
+  neighbours' gaps to the hedonic expectation (61.1 / 59.6 / 58.5); correcting the model by the
+  out-of-fold residuals of its 5–40 nearest training sales (0.25–0.75 of their mean or median: at best
+  unchanged, up to 4 points worse — the neighbourhood features leave no spatial pattern in its
+  errors). Differences of ±1 point within 10% are noise on ~1,700 sales.
 `;
 }
 
