@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openLocalStore } from '../store/local-store.ts';
-import { createAlertInputs } from './alert-inputs.ts';
+import { createAlertInputs, prefetchedHelperShare } from './alert-inputs.ts';
 import { createEventColumns } from './event-columns.ts';
 import { startEventReaderHelper, type EventReaderHelper } from './event-reader-worker-client.ts';
 import { parseEventTime } from './event-rows.ts';
@@ -194,12 +194,14 @@ describe("the scan's copy of the events table", () => {
   ] as const)('starts the helper before the contacts are read, and stays exact with %s in between', (_, change, counts, requests) => {
     const { store, db, insertEvent: insert } = replicaWith(['c1', 'c2'], path.join(dir, `prefetch-${counts.join('-')}.sqlite`));
     let asked = 0;
-    // The helper's half is read at once, so the change below lands after its snapshot.
+    const ranges: number[] = [];
+    // The helper's part is read at once, so the change below lands after its snapshot.
     const eagerHelper = (dbFile: string): EventReaderHelper => {
       const helper = startEventReaderHelper(dbFile);
       return {
         readRange: (after, upTo) => {
           asked++;
+          ranges.push(upTo - after);
           const answer = helper.readRange(after, upTo)();
           return () => answer;
         },
@@ -216,6 +218,8 @@ describe("the scan's copy of the events table", () => {
       expect(scanned).toEqual(inputs.histories(contacts, false).histories);
       expect(scanned.map((history) => history.times.length)).toEqual(counts);
       expect(asked).toBe(requests); // the read used the split started early: no second request
+      // The larger part, as this thread reads the contacts meanwhile: 2 contacts and 20 rows give it 72.5%.
+      expect(ranges[0]).toBe(15);
     } finally {
       inputs.close();
       store.close();
@@ -249,5 +253,15 @@ describe("the scan's copy of the events table", () => {
     } finally {
       store.close();
     }
+  });
+});
+
+describe('prefetchedHelperShare', () => {
+  it('gives the helper half of the events plus half of what reading the contacts costs, at most 80%', () => {
+    expect(prefetchedHelperShare(0, 1_000_000)).toBe(0.5);
+    expect(prefetchedHelperShare(100_000, 0)).toBe(0.5);
+    expect(prefetchedHelperShare(100_000, 1_000_000)).toBeCloseTo(0.725); // the bench replica
+    expect(prefetchedHelperShare(15_000, 1_144_159)).toBeCloseTo(0.53, 2); // the engagement dataset's shape
+    expect(prefetchedHelperShare(1_000_000, 1_000_000)).toBe(0.8);
   });
 });
