@@ -34,16 +34,17 @@ const TYPES_LIST = EVENT_TYPES.map((type) => `'${type}'`).join(', ');
 
 /**
  * Reading a contact with its home costs this thread about as much as reading this many event rows
- * (bench replica, 100k contacts and 1M events: 0.85–0.9 s against 1.9 s for all events, one thread).
+ * (bench replica, 100k contacts and 1M events, timed once on one thread outside the engine: 0.85–0.9 s
+ * for the contacts and homes queries against 1.9 s for all events through createEventRowReader).
  */
 const CONTACT_READ_IN_EVENT_ROWS = 4.5;
 
 /**
  * The helper's share of a whole events read that starts before this thread reads the contacts: both
  * threads should finish together, so the helper takes half of the events plus half of what the contacts
- * cost this thread, in event rows (at most 80%). On the bench replica that is 0.72; the throughput of
- * `scoring.contacts_per_s` with 0.7 was 25.2–25.5k against 24.1–24.8k with a half each in three paired runs,
- * and 23.6–24.3k with 0.8.
+ * cost this thread, in event rows (at most 80%). On the bench replica that is 0.725. With the share set
+ * by hand, `npm run bench -- --only scoring.contacts` gave 25.2–25.5k contacts/s at 0.7 against 24.1–24.8k
+ * at 0.5 in three paired runs, and 23.6–24.3k at 0.8 (2026-12-08).
  */
 export function prefetchedHelperShare(contacts: number, eventRows: number): number {
   if (eventRows <= 0) return 0.5;
